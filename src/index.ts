@@ -1,0 +1,4 @@
+/**
+ * HeliosDB Nano's public entry point: the only module applications import.
+ */
+export * from './errors/index.js';
