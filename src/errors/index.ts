@@ -4,3 +4,4 @@
 export * from './base.js';
 export * from './storage.js';
 export * from './sql.js';
+export * from './version.js';

@@ -3,6 +3,10 @@
  *
  * Never converted through binary floating point unless a REAL is asked for. Arithmetic,
  * rounding and formatting live here so that every layer agrees on them.
+ *
+ * Rules: `add`/`sub` keep the larger scale, `mul` adds the scales, `div` and `rescale` round
+ * half away from zero to the scale asked for. Comparison with a `number` (REAL) happens in
+ * REAL, as mixed DECIMAL/REAL arithmetic does; comparison with `bigint` or `Decimal` is exact.
  */
 export class Decimal {
   /** The unscaled integer. */
@@ -41,26 +45,139 @@ export class Decimal {
     return new Decimal(v, 0);
   }
 
+  /**
+   * The decimal that a REAL reads as: the shortest decimal text that converts back to the same
+   * double (`0.1` → `0.1`, not its binary expansion). Throws `RangeError` for NaN and ±Infinity.
+   */
+  static fromNumber(n: number): Decimal {
+    if (!Number.isFinite(n)) throw new RangeError(`Cannot represent ${n} as a DECIMAL`);
+    const d = Decimal.parse(String(n));
+    if (d === undefined) throw new RangeError(`Cannot represent ${n} as a DECIMAL`);
+    return d;
+  }
+
+  /** A bigint or Decimal as a Decimal (numbers go through `fromNumber`). */
+  static from(v: bigint | number | Decimal): Decimal {
+    if (v instanceof Decimal) return v;
+    return typeof v === 'bigint' ? new Decimal(v, 0) : Decimal.fromNumber(v);
+  }
+
   /** Same value at another scale (rounding half away from zero when reducing). */
   rescale(scale: number): Decimal {
     if (scale === this.scale) return this;
     if (scale > this.scale) return new Decimal(this.coef * 10n ** BigInt(scale - this.scale), scale);
     const div = 10n ** BigInt(this.scale - scale);
-    const q = this.coef / div;
-    const r = this.coef % div;
-    const twice = (r < 0n ? -r : r) * 2n;
-    const rounded = twice >= div ? q + (this.coef < 0n ? -1n : 1n) : q;
-    return new Decimal(rounded, scale);
+    return new Decimal(divRoundHalfAway(this.coef, div), scale);
   }
 
-  /** Numeric comparison: -1, 0 or 1. */
-  compare(other: Decimal): number {
-    const s = Math.max(this.scale, other.scale);
+  /** The same value with trailing fraction zeros removed (`1.500` → `1.5`, `2.00` → `2`). */
+  normalize(): Decimal {
+    let { coef, scale } = this;
+    while (scale > 0 && coef % 10n === 0n) {
+      coef /= 10n;
+      scale--;
+    }
+    return scale === this.scale ? this : new Decimal(coef, scale);
+  }
+
+  add(other: Decimal | bigint): Decimal {
+    const o = typeof other === 'bigint' ? new Decimal(other, 0) : other;
+    const s = Math.max(this.scale, o.scale);
+    return new Decimal(this.rescale(s).coef + o.rescale(s).coef, s);
+  }
+
+  sub(other: Decimal | bigint): Decimal {
+    const o = typeof other === 'bigint' ? new Decimal(other, 0) : other;
+    const s = Math.max(this.scale, o.scale);
+    return new Decimal(this.rescale(s).coef - o.rescale(s).coef, s);
+  }
+
+  mul(other: Decimal | bigint): Decimal {
+    if (typeof other === 'bigint') return new Decimal(this.coef * other, this.scale);
+    return new Decimal(this.coef * other.coef, this.scale + other.scale);
+  }
+
+  /**
+   * Quotient rounded half away from zero to `scale` fraction digits. Throws `RangeError` when
+   * the divisor is zero (the SQL layer turns that into NULL first).
+   */
+  div(other: Decimal | bigint, scale: number): Decimal {
+    const o = typeof other === 'bigint' ? new Decimal(other, 0) : other;
+    if (o.coef === 0n) throw new RangeError('Decimal division by zero');
+    if (!Number.isInteger(scale) || scale < 0) throw new TypeError(`Decimal scale must be a non-negative integer, got ${scale}`);
+    // this/o = (a·10^-sa)/(b·10^-sb); result coef = a·10^(scale+sb-sa) / b
+    const shift = scale + o.scale - this.scale;
+    let num = this.coef;
+    let den = o.coef;
+    if (shift >= 0) num *= 10n ** BigInt(shift);
+    else den *= 10n ** BigInt(-shift);
+    return new Decimal(divRoundHalfAway(num, den), scale);
+  }
+
+  /** Remainder of truncated division (sign follows the dividend), exact. */
+  mod(other: Decimal | bigint): Decimal {
+    const o = typeof other === 'bigint' ? new Decimal(other, 0) : other;
+    if (o.coef === 0n) throw new RangeError('Decimal division by zero');
+    const s = Math.max(this.scale, o.scale);
+    return new Decimal(this.rescale(s).coef % o.rescale(s).coef, s);
+  }
+
+  negate(): Decimal {
+    return new Decimal(-this.coef, this.scale);
+  }
+
+  abs(): Decimal {
+    return this.coef < 0n ? new Decimal(-this.coef, this.scale) : this;
+  }
+
+  /** -1, 0 or 1. */
+  sign(): number {
+    return this.coef < 0n ? -1 : this.coef > 0n ? 1 : 0;
+  }
+
+  isZero(): boolean {
+    return this.coef === 0n;
+  }
+
+  isInteger(): boolean {
+    return this.scale === 0 || this.coef % 10n ** BigInt(this.scale) === 0n;
+  }
+
+  /** The integer part (truncated toward zero). */
+  toBigInt(): bigint {
+    return this.scale === 0 ? this.coef : this.coef / 10n ** BigInt(this.scale);
+  }
+
+  /** Number of digits before the decimal point, ignoring leading zeros (0 for |x| < 1). */
+  integerDigits(): number {
+    const ip = this.toBigInt();
+    if (ip === 0n) return 0;
+    return (ip < 0n ? -ip : ip).toString().length;
+  }
+
+  /**
+   * Numeric comparison: -1, 0 or 1. Exact against `Decimal` and `bigint`; against a `number`
+   * the comparison happens in REAL (`Decimal 0.1` equals REAL `0.1`). NaN sorts first.
+   */
+  compare(other: Decimal | bigint | number): number {
+    if (typeof other === 'number') {
+      if (Number.isNaN(other)) return 1;
+      const a = this.toNumber();
+      return a < other ? -1 : a > other ? 1 : 0;
+    }
+    const o = typeof other === 'bigint' ? new Decimal(other, 0) : other;
+    if (this.scale === o.scale) return this.coef < o.coef ? -1 : this.coef > o.coef ? 1 : 0;
+    const s = Math.max(this.scale, o.scale);
     const a = this.rescale(s).coef;
-    const b = other.rescale(s).coef;
+    const b = o.rescale(s).coef;
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
+  equals(other: Decimal | bigint | number): boolean {
+    return this.compare(other) === 0;
+  }
+
+  /** The nearest double (correctly rounded from the exact decimal text). */
   toNumber(): number {
     return Number(this.toString());
   }
@@ -78,4 +195,15 @@ export class Decimal {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/** n / d rounded half away from zero (d ≠ 0). */
+function divRoundHalfAway(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n % d;
+  if (r === 0n) return q;
+  const ar = r < 0n ? -r : r;
+  const ad = d < 0n ? -d : d;
+  if (ar * 2n >= ad) return q + ((n < 0n) !== (d < 0n) ? -1n : 1n);
+  return q;
 }

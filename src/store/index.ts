@@ -3,3 +3,9 @@
  */
 export * from './chunk-store.js';
 export * from './memory-store.js';
+export * from './meta-store.js';
+export * from './memory-meta-store.js';
+export * from './level-store.js';
+export * from './level-meta-store.js';
+export * from './open-storage.js';
+export { type LevelOpenOptions, type LevelTarget } from './level-db.js';

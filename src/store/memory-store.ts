@@ -2,7 +2,7 @@
  * An in-memory `ChunkStore`: a Map keyed by the CID's digest. Used for `open()` without a
  * directory and in tests.
  */
-import { bytesMatchCid, cidKey, type CID } from '../hash/index.js';
+import { CID, bytesMatchCid, cidKey } from '../hash/index.js';
 import { ChunkNotFoundError, StoreClosedError } from '../errors/index.js';
 import type { Chunk, ChunkStore, VerifyReport } from './chunk-store.js';
 
@@ -51,13 +51,19 @@ export class MemoryChunkStore implements ChunkStore {
   }
 
   async put(cid: CID, bytes: Uint8Array): Promise<void> {
-    this.check();
-    this.chunks.set(cidKey(cid), { cid, bytes });
+    await this.putMany([{ cid, bytes }]);
   }
 
   async putMany(chunks: Iterable<Chunk>): Promise<void> {
     this.check();
-    for (const c of chunks) this.chunks.set(cidKey(c.cid), { cid: c.cid, bytes: c.bytes });
+    // Validate the whole batch before storing any of it: a batch is all or nothing.
+    const batch: Chunk[] = [];
+    for (const c of chunks) {
+      if (c === null || typeof c !== 'object' || CID.asCID(c.cid) === null) throw new TypeError('putMany expects {cid, bytes} with a CID');
+      if (!(c.bytes instanceof Uint8Array)) throw new TypeError(`The bytes of chunk ${String(c.cid)} must be a Uint8Array`);
+      batch.push({ cid: c.cid, bytes: c.bytes });
+    }
+    for (const c of batch) this.chunks.set(cidKey(c.cid), c);
   }
 
   async deleteMany(cids: readonly CID[]): Promise<void> {
