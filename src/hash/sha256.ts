@@ -12,6 +12,14 @@ type HashFn = (bytes: Uint8Array) => Uint8Array;
 export const sha256Portable: HashFn = (bytes) => nobleSha256(bytes);
 
 function nativeHasher(): HashFn | undefined {
+  // One-shot `crypto.hash` (Node ≥ 20.12) avoids the Hash object: about 2× faster on short inputs.
+  const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
+  if (typeof oneShot === 'function') {
+    return (bytes) => {
+      const out = oneShot('sha256', bytes, 'buffer');
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    };
+  }
   const createHash = (nodeCrypto as { createHash?: typeof nodeCrypto.createHash }).createHash;
   if (typeof createHash !== 'function') return undefined;
   return (bytes) => {
