@@ -35,16 +35,18 @@ export type BinaryOp =
   | '->' | '->>';
 
 export type Expr =
-  | { kind: 'literal'; value: SqlValue; pos?: Pos }
+  /** `text`: the source text of a numeric literal (added by the parser; lets DECIMAL columns read it exactly). */
+  | { kind: 'literal'; value: SqlValue; text?: string; pos?: Pos }
   /** `?` (index assigned left to right, 1-based), `?NNN` (index), `:name`, `@name`, `$name` (name includes the sigil). */
   | { kind: 'param'; index?: number; name?: string; pos?: Pos }
-  | { kind: 'column'; table?: string; schema?: string; name: string; pos?: Pos }
+  /** `doubleQuoted`: a lone name written as "x" (SQLite reads it as the string 'x' when no column has that name). */
+  | { kind: 'column'; table?: string; schema?: string; name: string; doubleQuoted?: boolean; pos?: Pos }
   | { kind: 'unary'; op: '-' | '+' | 'NOT' | '~'; operand: Expr; pos?: Pos }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; pos?: Pos }
   | { kind: 'like'; op: 'LIKE' | 'GLOB' | 'REGEXP' | 'MATCH'; not: boolean; left: Expr; pattern: Expr; escape?: Expr; pos?: Pos }
   | { kind: 'between'; not: boolean; expr: Expr; low: Expr; high: Expr; pos?: Pos }
   /** `x IN (list)`, `x IN (subquery)`, `x IN table`. */
-  | { kind: 'in'; not: boolean; expr: Expr; list?: Expr[]; query?: Query; table?: string; pos?: Pos }
+  | { kind: 'in'; not: boolean; expr: Expr; list?: Expr[]; query?: Query; table?: string; schema?: string; pos?: Pos }
   /** `x IS NULL`, `x ISNULL`, `x NOTNULL`, `x IS NOT NULL`. */
   | { kind: 'isNull'; not: boolean; expr: Expr; pos?: Pos }
   | { kind: 'exists'; not: boolean; query: Query; pos?: Pos }
@@ -149,7 +151,7 @@ export type FromItem =
   | { kind: 'table'; schema?: string; name: string; alias?: string; asOf?: AsOf; indexedBy?: string; notIndexed?: boolean; pos?: Pos }
   | { kind: 'subquery'; query: Query; alias?: string; pos?: Pos }
   /** A table-valued function such as `heliosdb_diff('t', 'a', 'b')` or `json_each(x)`. */
-  | { kind: 'tableFunction'; name: string; args: Expr[]; alias?: string; pos?: Pos }
+  | { kind: 'tableFunction'; schema?: string; name: string; args: Expr[]; alias?: string; pos?: Pos }
   /** Comma joins parse as `CROSS` with `comma: true` (SQLite lets the planner reorder those). */
   | {
       kind: 'join';
@@ -212,6 +214,9 @@ export interface UpdateStmt extends StatementBase {
   schema?: string;
   table: string;
   alias?: string;
+  /** `INDEXED BY name` / `NOT INDEXED` after the table name. */
+  indexedBy?: string;
+  notIndexed?: boolean;
   sets: SetClause[];
   from?: FromItem;
   where?: Expr;
@@ -227,6 +232,9 @@ export interface DeleteStmt extends StatementBase {
   schema?: string;
   table: string;
   alias?: string;
+  /** `INDEXED BY name` / `NOT INDEXED` after the table name. */
+  indexedBy?: string;
+  notIndexed?: boolean;
   where?: Expr;
   returning?: ResultColumn[];
   orderBy?: OrderItem[];
