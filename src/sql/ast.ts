@@ -37,7 +37,12 @@ export type BinaryOp =
 export type Expr =
   /** `text`: the source text of a numeric literal (added by the parser; lets DECIMAL columns read it exactly). */
   | { kind: 'literal'; value: SqlValue; text?: string; pos?: Pos }
-  /** `?` (index assigned left to right, 1-based), `?NNN` (index), `:name`, `@name`, `$name` (name includes the sigil). */
+  /**
+   * `?` (index assigned left to right, 1-based), `?NNN` (index), `:name`, `@name`, `$name`, `#name`
+   * (name includes the sigil). The parser numbers them as SQLite does, per statement in source
+   * order: `?` takes the largest index so far + 1, and a named parameter takes the next index at
+   * its first appearance, so named parameters carry `index` too.
+   */
   | { kind: 'param'; index?: number; name?: string; pos?: Pos }
   /** `doubleQuoted`: a lone name written as "x" (SQLite reads it as the string 'x' when no column has that name). */
   | { kind: 'column'; table?: string; schema?: string; name: string; doubleQuoted?: boolean; pos?: Pos }
