@@ -4,5 +4,9 @@
 export * from './value.js';
 export * from './tree-types.js';
 export * from './commit.js';
-export { encodeKey, decodeKey, decodeKeyInto, prefixUpperBound, compareBytes, KEY_MAX_DECIMAL_SCALE } from './key-codec.js';
+export * from './codec.js';
+export * from './node-store.js';
+export * from './prolly/index.js';
+// compareBytes (memcmp) is also defined in key-codec.ts; the prolly tree's identical one is exported above.
+export { encodeKey, decodeKey, decodeKeyInto, prefixUpperBound, KEY_MAX_DECIMAL_SCALE } from './key-codec.js';
 export * from './row-codec.js';

@@ -1,0 +1,381 @@
+/**
+ * Reading a tree: binary search inside a node, point lookup, rank (entries before a key) and
+ * select (entry at an offset) from the subtree counts, and `Cursor` — a root-to-leaf path
+ * that moves leaf by leaf — with the range iterators built on it (forward and reverse, any
+ * combination of bounds). Everything is synchronous; nodes come from `NodeStore.getNodeByKey`.
+ */
+import type { NodeStore } from '../node-store.js';
+import type { RangeOptions, TreeEntry } from '../tree-types.js';
+import { compareRanges, compareRangeTo } from './bytes.js';
+import type { ProllyNode } from './node.js';
+
+/** The discriminator of `key` after a shared prefix of length `p` (see `ProllyNode.ko`). */
+function discOf(key: Uint8Array, p: number): number {
+  const kl = key.length;
+  if (kl >= p + 4) return ((key[p]! << 24) | (key[p + 1]! << 16) | (key[p + 2]! << 8) | key[p + 3]!) >>> 0;
+  return (((kl > p ? key[p]! : 0) << 24) | ((kl > p + 1 ? key[p + 1]! : 0) << 16) | ((kl > p + 2 ? key[p + 2]! : 0) << 8)) >>> 0;
+}
+
+/** First i with discriminator ≥ qd (`strictly` > qd). */
+function discBound(ko: Uint32Array, n: number, qd: number, from: number, strictly: boolean): number {
+  const D = 2 * n;
+  let lo = from;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const d = ko[D + mid]!;
+    if (d < qd || (strictly && d === qd)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** End of the run of discriminators equal to `qd` that starts at `lo`. */
+function tieEnd(ko: Uint32Array, n: number, qd: number, lo: number): number {
+  const D = 2 * n;
+  let hi = lo;
+  while (hi < n && ko[D + hi] === qd) {
+    if (hi - lo >= 8) return discBound(ko, n, qd, hi, true);
+    hi++;
+  }
+  return hi;
+}
+
+/**
+ * First index i in the node with key_i ≥ key (or key_i > key when `strict`); `node.size`
+ * when there is none. Compares the shared prefix once, then binary-searches the compact
+ * discriminators (`ProllyNode.ko`), and compares whole keys only among equal discriminators.
+ */
+export function searchNode(node: ProllyNode, key: Uint8Array, strict: boolean): number {
+  const n = node.size;
+  if (n === 0) return 0;
+  const b = node.bytes;
+  const ko = node.ko;
+  const p = node.pfx;
+  const kl = key.length;
+  const s0 = ko[0]!;
+  const m = kl < p ? kl : p;
+  for (let j = 0; j < m; j++) {
+    const d = key[j]! - b[s0 + j]!;
+    if (d !== 0) return d < 0 ? 0 : n;
+  }
+  if (kl < p) return 0;
+  const qd = discOf(key, p);
+  let lo = discBound(ko, n, qd, 0, false);
+  let hi = tieEnd(ko, n, qd, lo);
+  // among equal discriminators, compare whole keys (past the shared prefix)
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareRanges(b, ko[2 * mid]! + p, ko[2 * mid + 1]!, key, p, kl);
+    if (c < 0 || (strict && c === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Index of `key` in a leaf, or -1. Skips the shared-prefix check of `searchNode` (a key
+ * without the prefix cannot match the final whole-key comparison), saving a memory access.
+ */
+export function findInLeaf(leaf: ProllyNode, key: Uint8Array): number {
+  const n = leaf.size;
+  const p = leaf.pfx;
+  if (n === 0 || key.length < p) return -1;
+  const b = leaf.bytes;
+  const ko = leaf.ko;
+  const qd = discOf(key, p);
+  let lo = discBound(ko, n, qd, 0, false);
+  let hi = tieEnd(ko, n, qd, lo);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareRangeTo(b, ko[2 * mid]!, ko[2 * mid + 1]!, key);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+/** The child i of an internal node. */
+export function childOf(ns: NodeStore, node: ProllyNode, i: number): ProllyNode {
+  return ns.child(node, i);
+}
+
+/** The value of `key`, or undefined when absent. */
+export function lookup(ns: NodeStore, root: ProllyNode, key: Uint8Array): Uint8Array | undefined {
+  let node = root;
+  while (node.level > 0) {
+    const i = searchNode(node, key, false);
+    if (i === node.size) return undefined;
+    node = ns.child(node, i);
+  }
+  const i = findInLeaf(node, key);
+  return i < 0 ? undefined : node.bytes.subarray(node.vo[2 * i]!, node.vo[2 * i + 1]!);
+}
+
+/** Number of entries with key < `key` (or ≤ `key` when `inclusive`). */
+export function rank(ns: NodeStore, root: ProllyNode, key: Uint8Array, inclusive: boolean): number {
+  let node = root;
+  let acc = 0;
+  while (node.level > 0) {
+    const i = searchNode(node, key, inclusive);
+    if (i === node.size) return acc + node.total;
+    if (i > 0) acc += node.cum[i - 1]!;
+    node = childOf(ns, node, i);
+  }
+  return acc + searchNode(node, key, inclusive);
+}
+
+/** Index of the child whose subtree holds entry `offset` (0 ≤ offset < node.total). */
+function childForOffset(node: ProllyNode, offset: number): number {
+  const cum = node.cum;
+  let lo = 0;
+  let hi = node.size - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid]! > offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** A path from the root to a leaf: `nodes[l]` and `idx[l]` at level l (0 = leaf). */
+export class Cursor {
+  readonly nodes: ProllyNode[];
+  readonly idx: number[];
+  readonly height: number;
+
+  constructor(
+    readonly ns: NodeStore,
+    readonly root: ProllyNode,
+  ) {
+    this.height = root.level + 1;
+    this.nodes = new Array<ProllyNode>(this.height);
+    this.idx = new Array<number>(this.height).fill(0);
+    this.nodes[root.level] = root;
+  }
+
+  /** Fill the path below level `from` with leftmost (or rightmost) children. */
+  descend(from: number, rightmost: boolean): void {
+    const nodes = this.nodes;
+    const idx = this.idx;
+    for (let l = from; l > 0; l--) {
+      const child = childOf(this.ns, nodes[l]!, idx[l]!);
+      nodes[l - 1] = child;
+      idx[l - 1] = rightmost ? child.size - 1 : 0;
+    }
+  }
+
+  /** Position at the first entry (leaf index 0; the leaf may be the empty root). */
+  first(): void {
+    this.idx[this.height - 1] = 0;
+    this.descend(this.height - 1, false);
+  }
+
+  /** Position at the last entry. */
+  last(): void {
+    const top = this.height - 1;
+    this.idx[top] = this.root.size - 1;
+    this.descend(top, true);
+  }
+
+  /**
+   * Position at the first entry with key ≥ `key` (> when `strict`). Returns false (cursor
+   * unpositioned) when there is none.
+   */
+  seekGE(key: Uint8Array, strict: boolean): boolean {
+    let node = this.root;
+    for (let l = this.height - 1; l > 0; l--) {
+      const i = searchNode(node, key, strict);
+      if (i === node.size) return false;
+      this.idx[l] = i;
+      node = childOf(this.ns, node, i);
+      this.nodes[l - 1] = node;
+    }
+    const i = searchNode(node, key, strict);
+    this.idx[0] = i;
+    return i < node.size;
+  }
+
+  /** Position at entry number `offset` (0-based); false when out of range. */
+  seekOffset(offset: number): boolean {
+    let node = this.root;
+    if (!(offset >= 0 && offset < node.total)) return false;
+    for (let l = this.height - 1; l > 0; l--) {
+      const i = childForOffset(node, offset);
+      if (i > 0) offset -= node.cum[i - 1]!;
+      this.idx[l] = i;
+      node = childOf(this.ns, node, i);
+      this.nodes[l - 1] = node;
+    }
+    this.idx[0] = offset;
+    return true;
+  }
+
+  /** Move to the first entry of the next leaf; false at the end. */
+  nextLeaf(): boolean {
+    const nodes = this.nodes;
+    const idx = this.idx;
+    let l = 1;
+    while (l < this.height && idx[l]! >= nodes[l]!.size - 1) l++;
+    if (l >= this.height) return false;
+    idx[l]!++;
+    this.descend(l, false);
+    return true;
+  }
+
+  /** Move to the last entry of the previous leaf; false at the start. */
+  prevLeaf(): boolean {
+    const nodes = this.nodes;
+    const idx = this.idx;
+    let l = 1;
+    while (l < this.height && idx[l]! <= 0) l++;
+    if (l >= this.height) return false;
+    idx[l]!--;
+    this.descend(l, true);
+    return true;
+  }
+}
+
+/** Forward iteration from the cursor's position up to an optional end bound. */
+class ForwardIter implements IterableIterator<TreeEntry> {
+  private leaf: ProllyNode;
+  private i: number;
+  private done = false;
+
+  constructor(
+    private readonly cur: Cursor,
+    private readonly end: Uint8Array | undefined,
+    private readonly endInclusive: boolean,
+  ) {
+    this.leaf = cur.nodes[0]!;
+    this.i = cur.idx[0]!;
+  }
+
+  next(): IteratorResult<TreeEntry> {
+    if (this.done) return DONE;
+    let leaf = this.leaf;
+    let i = this.i;
+    if (i >= leaf.size) {
+      this.cur.idx[0] = i;
+      if (!this.cur.nextLeaf()) {
+        this.done = true;
+        return DONE;
+      }
+      leaf = this.leaf = this.cur.nodes[0]!;
+      i = 0;
+    }
+    const b = leaf.bytes;
+    const ks = leaf.ko[2 * i]!;
+    const ke = leaf.ko[2 * i + 1]!;
+    if (this.end !== undefined) {
+      const c = compareRangeTo(b, ks, ke, this.end);
+      if (c > 0 || (c === 0 && !this.endInclusive)) {
+        this.done = true;
+        return DONE;
+      }
+    }
+    this.i = i + 1;
+    return { done: false, value: { key: b.subarray(ks, ke), value: b.subarray(leaf.vo[2 * i]!, leaf.vo[2 * i + 1]!) } };
+  }
+
+  [Symbol.iterator](): IterableIterator<TreeEntry> {
+    return this;
+  }
+}
+
+/** Reverse iteration from the cursor's position down to an optional start bound. */
+class ReverseIter implements IterableIterator<TreeEntry> {
+  private leaf: ProllyNode;
+  private i: number;
+  private done = false;
+
+  constructor(
+    private readonly cur: Cursor,
+    private readonly start: Uint8Array | undefined,
+    private readonly startExclusive: boolean,
+  ) {
+    this.leaf = cur.nodes[0]!;
+    this.i = cur.idx[0]!;
+  }
+
+  next(): IteratorResult<TreeEntry> {
+    if (this.done) return DONE;
+    let leaf = this.leaf;
+    let i = this.i;
+    if (i < 0) {
+      this.cur.idx[0] = 0;
+      if (!this.cur.prevLeaf()) {
+        this.done = true;
+        return DONE;
+      }
+      leaf = this.leaf = this.cur.nodes[0]!;
+      i = leaf.size - 1;
+    }
+    const b = leaf.bytes;
+    const ks = leaf.ko[2 * i]!;
+    const ke = leaf.ko[2 * i + 1]!;
+    if (this.start !== undefined) {
+      const c = compareRangeTo(b, ks, ke, this.start);
+      if (c < 0 || (c === 0 && this.startExclusive)) {
+        this.done = true;
+        return DONE;
+      }
+    }
+    this.i = i - 1;
+    return { done: false, value: { key: b.subarray(ks, ke), value: b.subarray(leaf.vo[2 * i]!, leaf.vo[2 * i + 1]!) } };
+  }
+
+  [Symbol.iterator](): IterableIterator<TreeEntry> {
+    return this;
+  }
+}
+
+class EmptyIter implements IterableIterator<TreeEntry> {
+  next(): IteratorResult<TreeEntry> {
+    return DONE;
+  }
+  [Symbol.iterator](): IterableIterator<TreeEntry> {
+    return this;
+  }
+}
+
+/** Entries of the tree within the bounds of `options`, in key order or reverse. */
+export function rangeIterator(ns: NodeStore, root: ProllyNode, options: RangeOptions = {}): IterableIterator<TreeEntry> {
+  const { start, end } = options;
+  const startExclusive = options.startExclusive === true;
+  const endInclusive = options.endInclusive === true;
+  if (root.total === 0) return new EmptyIter();
+  const cur = new Cursor(ns, root);
+  if (!options.reverse) {
+    if (start === undefined) cur.first();
+    else if (!cur.seekGE(start, startExclusive)) return new EmptyIter();
+    return new ForwardIter(cur, end, endInclusive);
+  }
+  if (end === undefined) cur.last();
+  else if (cur.seekGE(end, endInclusive)) {
+    // positioned at the first entry past the range; step back one
+    cur.idx[0]!--;
+  } else cur.last();
+  return new ReverseIter(cur, start, startExclusive);
+}
+
+/** Entries from position `offset` on, in key order. */
+export function iterateFrom(ns: NodeStore, root: ProllyNode, offset: number): IterableIterator<TreeEntry> {
+  const cur = new Cursor(ns, root);
+  if (!Number.isInteger(offset) || offset < 0) offset = Math.max(0, Math.ceil(offset));
+  if (!cur.seekOffset(offset)) return new EmptyIter();
+  return new ForwardIter(cur, undefined, false);
+}
+
+/** The entry at position `offset`, or undefined. */
+export function entryAt(ns: NodeStore, root: ProllyNode, offset: number): TreeEntry | undefined {
+  if (!Number.isInteger(offset)) return undefined;
+  const cur = new Cursor(ns, root);
+  if (!cur.seekOffset(offset)) return undefined;
+  const leaf = cur.nodes[0]!;
+  const i = cur.idx[0]!;
+  return { key: leaf.keyAt(i), value: leaf.valueAt(i) };
+}
