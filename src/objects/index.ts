@@ -3,6 +3,9 @@
  */
 export * from './value.js';
 export * from './tree-types.js';
+export * from './schema.js';
+export * from './table.js';
+export * from './root.js';
 export * from './commit.js';
 export * from './codec.js';
 export * from './node-store.js';

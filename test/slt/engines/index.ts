@@ -4,9 +4,11 @@
  */
 import type { EngineFactory } from '../engine.js';
 import { betterSqlite3Engine } from './better-sqlite3.js';
+import { heliosdbEngine } from './heliosdb.js';
 
 export const engines: Record<string, EngineFactory> = {
   'better-sqlite3': betterSqlite3Engine,
+  heliosdb: heliosdbEngine,
 };
 
 /** The engine the CLI uses when `--engine` is not given. */

@@ -1,0 +1,208 @@
+/**
+ * `Statement`: a prepared statement, in the style of better-sqlite3 (but async, because a write
+ * commits durably): `all`, `get`, `run`, `iterate`, `raw()`, `pluck()`, `safeIntegers()`,
+ * `columns()`. Parameters are given as positional values, one array, or one object of named
+ * values (keys with or without the `:`/`@`/`$` sigil).
+ */
+import type { SqlValue } from '../objects/index.js';
+import { Decimal } from '../objects/index.js';
+import type { ColumnMeta, ExecResult, Prepared, Session, SqlRow } from '../sql/index.js';
+import { toResultValue, toSqlValue, type BindValue, type ResultValue } from './values.js';
+
+/** What `run()` reports. */
+export interface RunResult {
+  /** Rows inserted, updated or deleted by the statement. */
+  changes: number;
+  /** Rowid of the last row inserted into an INTEGER PRIMARY KEY table by this connection. */
+  lastInsertRowid: number | bigint;
+}
+
+/** Column description returned by `Statement.columns()`. */
+export interface ColumnInfo {
+  name: string;
+  /** Source column, when the result column is a plain column reference. */
+  column: string | null;
+  table: string | null;
+  database: string | null;
+  /** Declared type of the source column, or null. */
+  type: string | null;
+}
+
+/** A result row as a plain object keyed by column name. */
+export type Row = Record<string, ResultValue>;
+
+/** Parameters: positional values, one array, or one object of named values. */
+export type BindParameters = BindValue[] | [Record<string, BindValue>] | [BindValue[]];
+
+/** What a Statement needs from its Database. */
+export interface StatementHost {
+  readonly session: Session;
+  /** Wait until the caller may use the connection (a transaction function may hold it). */
+  gate(): Promise<void> | undefined;
+  checkOpen(): void;
+}
+
+function isNamedObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date) && !(v instanceof Decimal);
+}
+
+export class Statement<R = Row> {
+  /** The SQL text. */
+  readonly source: string;
+  private rawMode = false;
+  private pluckMode = false;
+  private safe = false;
+
+  constructor(
+    private readonly host: StatementHost,
+    private readonly prep: Prepared,
+  ) {
+    this.source = prep.sql;
+    // Compile now so that errors (syntax, unknown table) surface at prepare time.
+    if (!prep.isControl) prep.compiled(host.session.schema(), host.session);
+  }
+
+  /** True when the statement returns rows. */
+  get reader(): boolean {
+    if (this.prep.isControl) return false;
+    return this.prep.compiled(this.host.session.schema(), this.host.session).reader;
+  }
+
+  /** Return rows as arrays instead of objects. */
+  raw(on = true): this {
+    this.rawMode = on;
+    if (on) this.pluckMode = false;
+    return this;
+  }
+
+  /** Return only the first column's value of each row. */
+  pluck(on = true): this {
+    this.pluckMode = on;
+    if (on) this.rawMode = false;
+    return this;
+  }
+
+  /** Return every INTEGER as a bigint (default: number when it is a safe integer). */
+  safeIntegers(on = true): this {
+    this.safe = on;
+    return this;
+  }
+
+  columns(): ColumnInfo[] {
+    if (this.prep.isControl) return [];
+    const cols = this.prep.compiled(this.host.session.schema(), this.host.session).columns;
+    return cols.map((c: ColumnMeta) => ({
+      name: c.name,
+      column: c.column ?? null,
+      table: c.table ?? null,
+      database: c.table ? 'main' : null,
+      type: c.declType ?? null,
+    }));
+  }
+
+  private bind(args: unknown[]): SqlValue[] {
+    if (this.prep.isControl) {
+      if (args.length && !(args.length === 1 && Array.isArray(args[0]) && args[0].length === 0)) throw new RangeError('Too many parameter values were provided');
+      return [];
+    }
+    const params = this.prep.compiled(this.host.session.schema(), this.host.session).params;
+    const values: SqlValue[] = new Array(params.count).fill(null);
+    if (args.length === 1 && isNamedObject(args[0])) {
+      const obj = args[0];
+      if (params.count > params.names.size) throw new RangeError('Too few parameter values were provided (the statement has positional parameters)');
+      for (const [name, idx] of params.names) {
+        const bare = name.slice(1);
+        let v: unknown;
+        if (Object.prototype.hasOwnProperty.call(obj, bare)) v = obj[bare];
+        else if (Object.prototype.hasOwnProperty.call(obj, name)) v = obj[name];
+        else throw new RangeError(`Missing named parameter "${bare}"`);
+        values[idx - 1] = toSqlValue(v, `parameter ${name}`);
+      }
+      return values;
+    }
+    const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+    if (list.length > params.count) throw new RangeError('Too many parameter values were provided');
+    if (list.length < params.count) throw new RangeError('Too few parameter values were provided');
+    for (let i = 0; i < list.length; i++) values[i] = toSqlValue(list[i], `parameter ${i + 1}`);
+    return values;
+  }
+
+  private shape(cols: ColumnMeta[]): (row: SqlRow) => unknown {
+    const safe = this.safe;
+    if (this.pluckMode) return (row) => toResultValue(row[0] ?? null, safe);
+    if (this.rawMode) return (row) => row.map((v) => toResultValue(v, safe));
+    const names = cols.map((c) => c.name);
+    const n = names.length;
+    return (row) => {
+      const o: Row = {};
+      for (let i = 0; i < n; i++) o[names[i]!] = toResultValue(row[i]!, safe);
+      return o;
+    };
+  }
+
+  /** Execute: synchronously when nothing has to wait (the common case), else through the async path. */
+  private exec(args: unknown[]): ExecResult | Promise<ExecResult> {
+    this.host.checkOpen();
+    const values = this.bind(args);
+    const g = this.host.gate();
+    if (g) return g.then(() => this.host.session.execute(this.prep, values));
+    return this.host.session.executeSync(this.prep, values) ?? this.host.session.execute(this.prep, values);
+  }
+
+  /** Every result row. */
+  async all(...params: unknown[]): Promise<R[]> {
+    const r = await this.exec(params);
+    const out: R[] = [];
+    if (r.rows) {
+      const shape = this.shape(r.columns);
+      try {
+        for (let row = r.rows(); row !== undefined; row = r.rows()) out.push(shape(row) as R);
+      } finally {
+        r.done();
+      }
+    }
+    return out;
+  }
+
+  /** The first result row, or undefined. */
+  async get(...params: unknown[]): Promise<R | undefined> {
+    const r = await this.exec(params);
+    if (!r.rows) return undefined;
+    try {
+      const row = r.rows();
+      return row === undefined ? undefined : (this.shape(r.columns)(row) as R);
+    } finally {
+      r.done();
+    }
+  }
+
+  /** Execute for its effect. */
+  async run(...params: unknown[]): Promise<RunResult> {
+    const r = await this.exec(params);
+    if (r.rows) {
+      try {
+        while (r.rows() !== undefined);
+      } finally {
+        r.done();
+      }
+    }
+    const id = r.lastInsertRowid;
+    return { changes: r.changes, lastInsertRowid: this.safe ? id : id >= -9007199254740991n && id <= 9007199254740991n ? Number(id) : id };
+  }
+
+  /** Rows one at a time (reads stay on the statement's snapshot). */
+  async *iterate(...params: unknown[]): AsyncGenerator<R, void, undefined> {
+    const r = await this.exec(params);
+    if (!r.rows) return;
+    const shape = this.shape(r.columns);
+    const session = this.host.session;
+    const tracked = session.inTransaction;
+    if (tracked) session.iteratorOpened();
+    try {
+      for (let row = r.rows(); row !== undefined; row = r.rows()) yield shape(row) as R;
+    } finally {
+      if (tracked) session.iteratorClosed();
+      r.done();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * PRAGMA statements: `table_info(t)` / `table_xinfo(t)`, `index_list(t)`, `index_info(i)`,
+ * `table_list`. Other pragmas (journal_mode, synchronous, foreign_keys, …) are accepted and
+ * return nothing: storage settings are fixed by the engine.
+ */
+import { SqlError } from '../../errors/index.js';
+import type { PragmaStmt } from '../ast.js';
+import type { SchemaSource } from '../catalog/catalog.js';
+import type { TxnAccess } from '../exec/env.js';
+import type { ColumnMeta, Row } from '../exec/types.js';
+
+function cols(...names: [string, 'INTEGER' | 'TEXT'][]): ColumnMeta[] {
+  return names.map(([name, affinity]) => ({ name, affinity, collation: 'BINARY' }));
+}
+
+function argName(stmt: PragmaStmt): string | undefined {
+  const v = stmt.value;
+  if (!v) return undefined;
+  if (v.kind === 'literal' && typeof v.value === 'string') return v.value;
+  if (v.kind === 'column') return v.name;
+  throw new SqlError('SQL_ERROR', `bad argument to PRAGMA ${stmt.name}`);
+}
+
+export function pragma(stmt: PragmaStmt, schema: SchemaSource): { columns: ColumnMeta[]; rows(tx: TxnAccess): Row[] } {
+  const name = stmt.name.toLowerCase();
+  switch (name) {
+    case 'table_info':
+    case 'table_xinfo': {
+      const t = argName(stmt);
+      const info = t ? schema.tableInfo(t.toLowerCase()) : undefined;
+      const columns = cols(['cid', 'INTEGER'], ['name', 'TEXT'], ['type', 'TEXT'], ['notnull', 'INTEGER'], ['dflt_value', 'TEXT'], ['pk', 'INTEGER']);
+      if (name === 'table_xinfo') columns.push(...cols(['hidden', 'INTEGER']));
+      return {
+        columns,
+        rows: () =>
+          (info?.columns ?? []).map((c, i) => {
+            const pk = info!.schema.primaryKey.findIndex((k) => k.tag === c.tag);
+            const r: Row = [BigInt(i), c.name, c.type, c.notNull ? 1n : 0n, c.default ?? null, BigInt(pk + 1)];
+            if (name === 'table_xinfo') r.push(0n);
+            return r;
+          }),
+      };
+    }
+    case 'index_list': {
+      const t = argName(stmt);
+      const info = t ? schema.tableInfo(t.toLowerCase()) : undefined;
+      return {
+        columns: cols(['seq', 'INTEGER'], ['name', 'TEXT'], ['unique', 'INTEGER'], ['origin', 'TEXT'], ['partial', 'INTEGER']),
+        rows: () =>
+          (info?.indexes ?? []).map((ix, i) => [BigInt(i), ix.schema.name, ix.unique ? 1n : 0n, ix.schema.origin === 'unique' ? 'u' : 'c', ix.schema.where ? 1n : 0n]),
+      };
+    }
+    case 'index_info': {
+      const n = argName(stmt)?.toLowerCase();
+      return {
+        columns: cols(['seqno', 'INTEGER'], ['cid', 'INTEGER'], ['name', 'TEXT']),
+        rows: () => {
+          for (const k of schema.tableKeys()) {
+            const info = schema.tableInfo(k)!;
+            const ix = n ? info.index(n) : undefined;
+            if (ix) return ix.slots.map((s, i) => [BigInt(i), BigInt(s), info.columns[s]!.name]);
+          }
+          return [];
+        },
+      };
+    }
+    case 'table_list':
+      return {
+        columns: cols(['schema', 'TEXT'], ['name', 'TEXT'], ['type', 'TEXT'], ['ncol', 'INTEGER'], ['wr', 'INTEGER'], ['strict', 'INTEGER']),
+        rows: () => [
+          ...schema.tableKeys().map((k): Row => {
+            const info = schema.tableInfo(k)!;
+            return ['main', info.name, 'table', BigInt(info.width), 0n, 0n];
+          }),
+          ...schema.viewKeys().map((k): Row => ['main', schema.view(k)!.name, 'view', 0n, 0n, 0n]),
+        ],
+      };
+    default:
+      return { columns: [], rows: () => [] };
+  }
+}

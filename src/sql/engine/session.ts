@@ -1,0 +1,330 @@
+/**
+ * `Session`: one connection's statement execution and transaction state.
+ *
+ * - Outside BEGIN every statement is its own transaction (autocommit): reads run on the
+ *   committed catalog without any lock; writes take the writer lock, run, and commit.
+ * - BEGIN [DEFERRED] snapshots the committed state; the first write takes the writer lock (and
+ *   fails with BUSY if another writer committed since the snapshot). BEGIN IMMEDIATE takes the
+ *   lock at once. COMMIT publishes, ROLLBACK discards.
+ * - A failing statement inside a transaction is undone alone (statement-level rollback).
+ * - SAVEPOINT / RELEASE / ROLLBACK TO are marks in the undo log; a SAVEPOINT outside BEGIN
+ *   starts a transaction that its RELEASE commits.
+ * - Prepared statements cache their compiled program per schema key.
+ */
+import { SqlError } from '../../errors/index.js';
+import type { SqlValue } from '../../objects/index.js';
+import type { Statement } from '../ast.js';
+import { parse, parseOne } from '../parser/index.js';
+import type { SchemaSource } from '../catalog/catalog.js';
+import type { SessionCounters } from '../exec/env.js';
+import type { ColumnMeta, Pull, Row } from '../exec/types.js';
+import { compileStatement, type Compiled, type Outcome } from './compile.js';
+import type { Engine } from './engine.js';
+import type { Transaction } from './transaction.js';
+
+/** A parsed statement with its compiled programs. */
+export class Prepared {
+  readonly sql: string;
+  readonly stmt: Statement;
+  private cache: Compiled | undefined;
+  constructor(sql: string, stmt: Statement) {
+    this.sql = sql;
+    this.stmt = stmt;
+  }
+  /** The compiled program for `schema` (recompiled when the schema changed or it is in use). */
+  compiled(schema: SchemaSource, session: Session): Compiled {
+    const c = this.cache;
+    if (c && !c.busy && c.schemaKey === schema.schemaKey) return c;
+    const fresh = session.compile(this.stmt, schema);
+    if (!c || !c.busy) this.cache = fresh;
+    return fresh;
+  }
+  /** Whether the statement controls transactions (BEGIN, COMMIT, …). */
+  get isControl(): boolean {
+    const k = this.stmt.kind;
+    return k === 'begin' || k === 'commit' || k === 'rollback' || k === 'savepoint' || k === 'release';
+  }
+}
+
+export interface ExecResult {
+  columns: ColumnMeta[];
+  /** Rows for statements that return them (SELECT, RETURNING, PRAGMA, EXPLAIN). */
+  rows: Pull | undefined;
+  changes: number;
+  lastInsertRowid: bigint;
+  /** Call when done with `rows` (releases the program for reuse). */
+  done(): void;
+}
+
+function emptyResult(counters: SessionCounters): ExecResult {
+  return { columns: [], rows: undefined, changes: 0, lastInsertRowid: counters.lastInsertRowid, done() {} };
+}
+
+export class Session {
+  readonly counters: SessionCounters = { changes: 0, totalChanges: 0, lastInsertRowid: 0n };
+  private txn: Transaction | undefined;
+  private holdsLock = false;
+  private startedBySavepoint = false;
+  private iterators = 0;
+  private readonly prepCache = new Map<string, Prepared>();
+
+  constructor(readonly engine: Engine) {}
+
+  get inTransaction(): boolean {
+    return this.txn !== undefined;
+  }
+
+  /** The schema statements are compiled against right now. */
+  schema(): SchemaSource {
+    return this.txn ?? this.engine.committed;
+  }
+
+  compile(stmt: Statement, schema: SchemaSource): Compiled {
+    return compileStatement(stmt, schema, {
+      ns: this.engine.ns,
+      counters: this.counters,
+      parse: (sql) => this.engine.parseStored(sql),
+    });
+  }
+
+  /** Parse one statement (cached by text). */
+  prepare(sql: string): Prepared {
+    let p = this.prepCache.get(sql);
+    if (!p) {
+      p = new Prepared(sql, parseOne(sql));
+      if (this.prepCache.size >= 500) this.prepCache.delete(this.prepCache.keys().next().value!);
+      this.prepCache.set(sql, p);
+    }
+    return p;
+  }
+
+  /** Parse a script into prepared statements (not cached). */
+  prepareAll(sql: string): Prepared[] {
+    return parse(sql).map((s) => new Prepared(s.sql, s));
+  }
+
+  /** Run every statement of a script, discarding rows. */
+  async exec(sql: string): Promise<void> {
+    for (const p of this.prepareAll(sql)) {
+      const r = await this.execute(p, []);
+      if (r.rows) while (r.rows() !== undefined);
+      r.done();
+    }
+  }
+
+  /** Note an open lazy iterator (writes in the same transaction are refused meanwhile). */
+  iteratorOpened(): void {
+    this.iterators++;
+  }
+  iteratorClosed(): void {
+    this.iterators--;
+  }
+
+  /**
+   * Execute without awaiting when nothing needs to wait: reads (autocommit or in a
+   * transaction) and writes inside a transaction that already holds the writer lock. Returns
+   * undefined when the statement needs `execute` (locks, commits, transaction control).
+   */
+  executeSync(prep: Prepared, params: SqlValue[]): ExecResult | undefined {
+    if (this.engine.isClosed) throw new SqlError('DATABASE_CLOSED', 'The database is closed');
+    if (prep.isControl) return undefined;
+    const txn = this.txn;
+    if (!txn) {
+      const committed = this.engine.committed;
+      const c = prep.compiled(committed, this);
+      if (c.writes) return undefined;
+      c.busy = true;
+      try {
+        return this.result(c, c.execute(committed, params));
+      } catch (e) {
+        c.busy = false;
+        throw e;
+      }
+    }
+    const c = prep.compiled(txn, this);
+    if (c.writes && !this.holdsLock) return undefined;
+    return this.runInTransaction(txn, prep, c, params);
+  }
+
+  async execute(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
+    if (this.engine.isClosed) throw new SqlError('DATABASE_CLOSED', 'The database is closed');
+    const stmt = prep.stmt;
+    switch (stmt.kind) {
+      case 'begin':
+        return this.begin(stmt.mode);
+      case 'commit':
+        return this.commit();
+      case 'rollback':
+        return stmt.savepoint !== undefined ? this.rollbackTo(stmt.savepoint) : this.rollback();
+      case 'savepoint':
+        return this.savepoint(stmt.name);
+      case 'release':
+        return this.release(stmt.name);
+      default:
+        break;
+    }
+    const txn = this.txn;
+    if (!txn) return this.autocommit(prep, params);
+    let c = prep.compiled(txn, this);
+    if (c.writes && !this.holdsLock) {
+      if (this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
+      await this.lockForWrite(txn);
+      if (this.txn !== txn) throw new SqlError('SQL_ERROR', 'the transaction ended while this statement waited');
+      c = prep.compiled(txn, this);
+    }
+    return this.runInTransaction(txn, prep, c, params);
+  }
+
+  private runInTransaction(txn: Transaction, prep: Prepared, c: Compiled, params: SqlValue[]): ExecResult {
+    if (c.writes && this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
+    const mark = txn.undo.mark();
+    let out: Outcome;
+    c.busy = true;
+    try {
+      out = c.execute(txn, params);
+    } catch (e) {
+      c.busy = false;
+      txn.undo.rollbackTo(mark);
+      throw e;
+    }
+    if (c.writes && out.kind !== 'rows') txn.statements.push(prep.sql);
+    if (txn.savepoints.length === 0) txn.undo.truncate(mark);
+    return this.result(c, out);
+  }
+
+  private result(c: Compiled, out: Outcome): ExecResult {
+    const counters = this.counters;
+    if (out.kind === 'rows') {
+      return { columns: c.columns, rows: out.pull, changes: 0, lastInsertRowid: counters.lastInsertRowid, done: () => (c.busy = false) };
+    }
+    c.busy = false;
+    if (out.kind === 'schema') return { ...emptyResult(counters), columns: c.columns };
+    counters.changes = out.changes;
+    counters.totalChanges += out.changes;
+    if (out.lastInsertRowid !== undefined) counters.lastInsertRowid = out.lastInsertRowid;
+    let rows: Pull | undefined;
+    if (out.rows) {
+      const list: Row[] = out.rows;
+      let i = 0;
+      rows = () => (i < list.length ? list[i++] : undefined);
+    }
+    return { columns: c.columns, rows, changes: out.changes, lastInsertRowid: counters.lastInsertRowid, done() {} };
+  }
+
+  private async autocommit(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
+    const engine = this.engine;
+    let c = prep.compiled(engine.committed, this);
+    if (!c.writes) {
+      c.busy = true;
+      try {
+        return this.result(c, c.execute(engine.committed, params));
+      } catch (e) {
+        c.busy = false;
+        throw e;
+      }
+    }
+    await engine.writeLock.acquire();
+    try {
+      const tx = engine.newTransaction();
+      c = prep.compiled(tx, this);
+      c.busy = true;
+      let out: Outcome;
+      try {
+        out = c.execute(tx, params);
+      } catch (e) {
+        engine.end(tx);
+        throw e;
+      } finally {
+        c.busy = false;
+      }
+      tx.statements.push(prep.sql);
+      try {
+        await engine.commit(tx);
+      } finally {
+        engine.end(tx);
+      }
+      return this.result(c, out);
+    } finally {
+      engine.writeLock.release();
+    }
+  }
+
+  private async lockForWrite(txn: Transaction): Promise<void> {
+    if (this.holdsLock) return;
+    await this.engine.writeLock.acquire();
+    if (this.engine.committed !== txn.base) {
+      this.engine.writeLock.release();
+      throw new SqlError('BUSY', 'database is locked: another connection committed since this transaction began; roll back and retry');
+    }
+    this.holdsLock = true;
+  }
+
+  private releaseLock(): void {
+    if (this.holdsLock) {
+      this.holdsLock = false;
+      this.engine.writeLock.release();
+    }
+  }
+
+  private async begin(mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE' | undefined): Promise<ExecResult> {
+    if (this.txn) throw new SqlError('SQL_ERROR', 'cannot start a transaction within a transaction');
+    if (mode === 'IMMEDIATE' || mode === 'EXCLUSIVE') {
+      await this.engine.writeLock.acquire();
+      this.holdsLock = true;
+    }
+    this.txn = this.engine.newTransaction();
+    this.startedBySavepoint = false;
+    return emptyResult(this.counters);
+  }
+
+  private async commit(): Promise<ExecResult> {
+    const txn = this.txn;
+    if (!txn) throw new SqlError('SQL_ERROR', 'cannot commit - no transaction is active');
+    if (this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
+    if (txn.changed) await this.engine.commit(txn);
+    this.engine.end(txn);
+    this.txn = undefined;
+    this.releaseLock();
+    return emptyResult(this.counters);
+  }
+
+  private rollback(): ExecResult {
+    if (!this.txn) throw new SqlError('SQL_ERROR', 'cannot rollback - no transaction is active');
+    this.engine.end(this.txn);
+    this.txn = undefined;
+    this.releaseLock();
+    return emptyResult(this.counters);
+  }
+
+  private async savepoint(name: string): Promise<ExecResult> {
+    if (!this.txn) {
+      await this.begin(undefined);
+      this.startedBySavepoint = true;
+    }
+    this.txn!.savepoints.push({ name, mark: this.txn!.undo.mark() });
+    return emptyResult(this.counters);
+  }
+
+  private findSavepoint(name: string): number {
+    const sps = this.txn?.savepoints ?? [];
+    const k = name.toLowerCase();
+    for (let i = sps.length - 1; i >= 0; i--) if (sps[i]!.name.toLowerCase() === k) return i;
+    throw new SqlError('SQL_ERROR', `no such savepoint: ${name}`);
+  }
+
+  private async release(name: string): Promise<ExecResult> {
+    const i = this.findSavepoint(name);
+    const txn = this.txn!;
+    txn.savepoints.length = i;
+    if (i === 0 && this.startedBySavepoint) return this.commit();
+    return emptyResult(this.counters);
+  }
+
+  private rollbackTo(name: string): ExecResult {
+    const i = this.findSavepoint(name);
+    const txn = this.txn!;
+    txn.undo.rollbackTo(txn.savepoints[i]!.mark);
+    txn.savepoints.length = i + 1;
+    return emptyResult(this.counters);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Name scopes of the binder. One `Scope` per SELECT core: its FROM relations laid out side by
+ * side in one row (each at an offset), the result-column aliases usable as a fallback, the
+ * aggregate calls collected while binding, and the outer references seen inside it (which
+ * make a subquery correlated).
+ *
+ * Resolution (case-insensitive, SQLite rules): `t.c` finds relation `t` (alias or table name);
+ * a bare `c` must match exactly one visible column of the scope (USING/NATURAL merge the
+ * right-hand copy away), then a result alias when the clause allows it, then the enclosing
+ * scopes outward. `rowid`/`oid`/`_rowid_` name the INTEGER PRIMARY KEY column.
+ */
+import { SqlError } from '../../errors/index.js';
+import type { Affinity, Collation } from '../values/index.js';
+import type { TableInfo } from '../storage/table-info.js';
+import type { PlanNode } from '../exec/types.js';
+import type { AggCall, BExpr } from './bound.js';
+
+export interface RelColumn {
+  name: string;
+  aff: Affinity | undefined;
+  coll: Collation;
+  declType?: string;
+  /** Merged away by USING / NATURAL: invisible to bare names and `*`. */
+  hidden: boolean;
+}
+
+export type RelSource =
+  | { kind: 'table'; tableKey: string; info: TableInfo }
+  | { kind: 'plan'; plan: PlanNode; correlated: boolean; label: string };
+
+export interface Relation {
+  id: number;
+  /** Name used to qualify columns (alias, else table name), as written. */
+  name: string;
+  key: string;
+  /** Underlying table name for column metadata. */
+  tableName?: string;
+  columns: RelColumn[];
+  offset: number;
+  /** Column index of the rowid alias, or -1. */
+  rowidCol: number;
+  source: RelSource;
+  /** Columns some expression reads (the scan decodes only these). */
+  used: boolean[];
+}
+
+const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
+
+export interface Resolved {
+  scope: Scope;
+  rel: Relation;
+  col: number;
+}
+
+export class Scope {
+  readonly depth: number;
+  readonly nameParent: Scope | undefined;
+  readonly lexicalParent: Scope | undefined;
+  readonly relations: Relation[] = [];
+  width = 0;
+  /** depth → ids of relations at that depth referenced from inside this scope. */
+  readonly outerRefs = new Map<number, Set<number>>();
+  /** Result aliases usable as a fallback (WHERE, GROUP BY, HAVING, ORDER BY). */
+  aliases: { name: string; expr: BExpr }[] = [];
+  /** Aggregate calls bound in this scope. */
+  readonly aggs: AggCall[] = [];
+
+  /** The WITH clauses visible here (a `CteEnv`; opaque to this module). */
+  readonly ctes: unknown;
+
+  constructor(depth: number, nameParent: Scope | undefined, lexicalParent: Scope | undefined, ctes?: unknown) {
+    this.depth = depth;
+    this.ctes = ctes;
+    this.nameParent = nameParent;
+    this.lexicalParent = lexicalParent;
+  }
+
+  addRelation(r: Omit<Relation, 'id' | 'offset' | 'used'>): Relation {
+    const rel: Relation = { ...r, id: this.relations.length, offset: this.width, used: r.columns.map(() => false) };
+    this.relations.push(rel);
+    this.width += rel.columns.length;
+    return rel;
+  }
+
+  findRelation(name: string): Relation | undefined {
+    const k = name.toLowerCase();
+    let found: Relation | undefined;
+    for (const r of this.relations) if (r.key === k) found ??= r;
+    if (found) return found;
+    // A table name also qualifies when the relation has an alias? (SQLite: no.) Only aliases/names.
+    return undefined;
+  }
+
+  /** Look a column up in this scope only. Throws on ambiguity. */
+  lookupLocal(table: string | undefined, name: string): Resolved | undefined {
+    const n = name.toLowerCase();
+    if (table !== undefined) {
+      const rel = this.findRelation(table);
+      if (!rel) return undefined;
+      const c = rel.columns.findIndex((x) => x.name.toLowerCase() === n);
+      if (c >= 0) return { scope: this, rel, col: c };
+      if (ROWID_NAMES.has(n) && rel.rowidCol >= 0) return { scope: this, rel, col: rel.rowidCol };
+      return undefined;
+    }
+    let hit: Resolved | undefined;
+    for (const rel of this.relations) {
+      const c = rel.columns.findIndex((x) => !x.hidden && x.name.toLowerCase() === n);
+      if (c < 0) continue;
+      if (hit) throw new SqlError('SQL_ERROR', `ambiguous column name: ${name}`);
+      hit = { scope: this, rel, col: c };
+    }
+    if (hit) return hit;
+    if (ROWID_NAMES.has(n)) {
+      for (const rel of this.relations) {
+        if (rel.rowidCol >= 0) {
+          if (hit) throw new SqlError('SQL_ERROR', `ambiguous column name: ${name}`);
+          hit = { scope: this, rel, col: rel.rowidCol };
+        }
+      }
+    }
+    return hit;
+  }
+
+  hasRelationNamed(table: string): boolean {
+    return this.findRelation(table) !== undefined;
+  }
+
+  /** Record that this scope (and every scope between it and depth `depth`) reads `rel` there. */
+  noteOuterRef(depth: number, rel: number): void {
+    for (let s: Scope | undefined = this; s && s.depth > depth; s = s.lexicalParent) {
+      let set = s.outerRefs.get(depth);
+      if (!set) s.outerRefs.set(depth, (set = new Set()));
+      set.add(rel);
+    }
+  }
+}
