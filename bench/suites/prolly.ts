@@ -2,8 +2,8 @@
  * Prolly tree benchmarks on 1M entries (100K with --quick), ~40-byte keys and values, side
  * by side with SQLite (better-sqlite3, `kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID`):
  * bulk build on the memory store and on LevelDB, random gets with a warm and a cold node
- * cache, 1K scattered mutations in one batch, diff of trees differing in one entry and in 1%,
- * and the node size distribution.
+ * cache, 1K scattered mutations in one batch (values of the same size, and resized), diff of
+ * trees differing in one entry and in 1%, and the node size distribution.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -188,6 +188,26 @@ export default {
     out.push(timeRow('1K scattered updates, one batch (+flush)', mutMs, sqlMutMs, undefined, `writes ${chunks} chunks, ${round(bytes / 1024 / 1024)} MiB (depth ${tree.depth}); sqlite: one transaction, :memory:`));
     out.push({ name: '1K scattered updates: chunks written', unit: 'chunks', heliosdb: chunks });
     out.push({ name: '1K scattered updates: bytes written', unit: 'bytes', heliosdb: bytes });
+
+    // the same keys, values 4 bytes shorter: sizes change, so leaves are re-chunked (an SQL
+    // UPDATE that changes a row's encoded length), while parents keep their boundaries
+    const resized = edits.map((e) => ({ key: e.key, value: e.value.subarray(0, 36) }));
+    let rchunks = 0;
+    const resizeMs = await timeMedian(async () => {
+      tree.mutate(resized);
+      rchunks = (await ns.flush()).chunks;
+    }, 5, 1);
+    const sqlResize = sqlMem.transaction(() => {
+      for (const e of resized) sqlUpd.run(e.value, e.key);
+    });
+    const sqlResizeRuns: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      sqlMutate(); // back to 40-byte values, untimed
+      const t0 = now();
+      sqlResize();
+      if (i > 0) sqlResizeRuns.push(now() - t0);
+    }
+    out.push(timeRow('1K scattered updates, resized values (+flush)', resizeMs, median(sqlResizeRuns), undefined, `writes ${rchunks} chunks; sqlite: 40 → 36-byte values each run`));
 
     // one-entry mutation: chunks written (depth + 1 at most is the target)
     const one: number[] = [];

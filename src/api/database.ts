@@ -11,42 +11,104 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { NodeStore } from '../objects/index.js';
 import { openStorage, type Storage } from '../store/index.js';
-import { Engine, Session, type Prepared } from '../sql/index.js';
+import { userInfo } from 'node:os';
+import { CID } from '../hash/index.js';
+import { RefStore } from '../refs/index.js';
+import { SqlSession, SessionVersion, VersionControl, type Prepared, type VersioningMode } from '../sql/index.js';
 import { SqlError } from '../errors/index.js';
-import { MetaRootPointer } from './root-pointer.js';
+import { ROOT_KEY } from './root-pointer.js';
 import { Statement, type RunResult, type Row, type StatementHost } from './statement.js';
+import { VersionApi } from './version-api.js';
 
 export interface OpenOptions {
   /** Bound of the decoded-node cache in bytes (default 64 MiB). */
   cacheBytes?: number;
   /** Re-hash chunks read from disk (default true). */
   verifyReads?: boolean;
+  /**
+   * `'transaction'` (default): every transaction that changes data is a commit on the
+   * session's branch. `'manual'`: transactions change the branch's working state until
+   * `db.commit()` / `CALL heliosdb_commit('msg')`.
+   */
+  versioning?: VersioningMode;
+  /** Author recorded on commits (default: the OS user name). */
+  author?: string;
+  /** Branch the database's own session starts on (default: the default branch, `main`). */
+  branch?: string;
+  /**
+   * The clock commits and ref-log entries are stamped with, in ms since the epoch (default
+   * `Date.now`). For tests and for replaying history; it must not go backwards.
+   */
+  now?: () => number;
+  /**
+   * `'full'` (default): every commit is fsynced before the call returns (survives power loss).
+   * `'normal'`: commits reach the OS before the call returns (survive a crash of the process,
+   * not of the machine) — the durability of SQLite's WAL mode with `synchronous=NORMAL`.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+/** Options of `db.transaction(fn, options)`. */
+export interface TransactionOptions {
+  /** Commit message (default: generated from the statements). */
+  message?: string;
+  /** Commit author (default: the session's). */
+  author?: string;
 }
 
 const owner = new AsyncLocalStorage<object>();
+/** A quoted text that may be a commit-id prefix. */
+const CID_PREFIX = /'b[a-z2-7]{10,}/;
 
-export class Database implements StatementHost {
+/**
+ * One connection: a SQL session on a branch, with the query API. `Database` is the default
+ * connection; `db.session({branch})` opens more (see `Session`).
+ */
+export class Connection implements StatementHost {
   /** The directory, or undefined for an in-memory database. */
   readonly path: string | undefined;
-  readonly session: Session;
-  private closed = false;
+  /** @internal the SQL session behind this connection */
+  readonly sqlSession: SqlSession;
+  /** @internal */
+  readonly version: SessionVersion;
+  protected closed = false;
   private holder: object | undefined;
   private released: Promise<void> | undefined;
   private spCounter = 0;
 
-  /** @internal use `open()` */
-  constructor(
-    path: string | undefined,
-    private readonly storage: Storage,
-    private readonly engine: Engine,
-  ) {
+  /** @internal use `open()` / `db.session()` */
+  constructor(path: string | undefined, sqlSession: SqlSession, version: SessionVersion) {
     this.path = path;
-    this.session = new Session(engine);
+    this.sqlSession = sqlSession;
+    this.version = version;
+  }
+
+  /** The branch this connection reads and writes (`active_branch()`). */
+  get branch(): string {
+    return this.version.branch;
+  }
+
+  /** True when writes fail: a session pinned to a past version, or a read-only branch. */
+  get readOnly(): boolean {
+    try {
+      this.version.checkWritable();
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Switch this connection to another branch (`USE BRANCH`), optionally pinned read-only to a past version. */
+  async useBranch(name: string, options: { asOf?: string } = {}): Promise<void> {
+    if (typeof name !== 'string') throw new TypeError('Expected the branch name as a string');
+    const q = `"${name.replace(/"/g, '""')}"`;
+    if (options.asOf === undefined) await this.exec(`USE BRANCH ${q}`);
+    else await this.run(`USE BRANCH ${q} AS OF ?`, [options.asOf]);
   }
 
   /** True while a transaction is open on this connection. */
   get inTransaction(): boolean {
-    return this.session.inTransaction;
+    return this.sqlSession.inTransaction;
   }
 
   /** False once closed. */
@@ -69,7 +131,7 @@ export class Database implements StatementHost {
   prepare<R = Row>(sql: string): Statement<R> {
     this.checkOpen();
     if (typeof sql !== 'string') throw new TypeError('Expected the SQL text as a string');
-    return new Statement<R>(this, this.session.prepare(sql));
+    return new Statement<R>(this, this.sqlSession.prepare(sql));
   }
 
   /** Run a script of `;`-separated statements. */
@@ -78,31 +140,41 @@ export class Database implements StatementHost {
     if (typeof sql !== 'string') throw new TypeError('Expected the SQL text as a string');
     const g = this.gate();
     if (g) await g;
-    await this.session.exec(sql);
+    await this.sqlSession.exec(sql);
   }
 
   /** Rows of a query as plain objects. */
   async query<R = Row>(sql: string, params?: unknown): Promise<R[]> {
+    await this.warm(sql, params);
     return this.prepare<R>(sql).all(...argsOf(params));
   }
 
   /** The first row of a query, or undefined. */
   async get<R = Row>(sql: string, params?: unknown): Promise<R | undefined> {
+    await this.warm(sql, params);
     return this.prepare<R>(sql).get(...argsOf(params));
   }
 
   /** Execute one statement for its effect. */
   async run(sql: string, params?: unknown): Promise<RunResult> {
+    await this.warm(sql, params);
     return this.prepare(sql).run(...argsOf(params));
+  }
+
+  /** Look up commit-id prefixes the statement names (an asynchronous read) before it is compiled. */
+  private async warm(sql: string, params: unknown): Promise<void> {
+    if (typeof sql !== 'string' || !CID_PREFIX.test(sql) || this.closed) return;
+    const values = Array.isArray(params) ? params.filter((p): p is string => typeof p === 'string') : [];
+    await this.version.warm(this.sqlSession.prepare(sql).stmt, values);
   }
 
   /**
    * Wrap `fn` in a transaction: the returned function runs `fn` between BEGIN and COMMIT, and
    * rolls back if it throws (or its promise rejects). Nested calls use savepoints.
    */
-  transaction<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>): TransactionFunction<A, T> {
+  transaction<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>, options: TransactionOptions = {}): TransactionFunction<A, T> {
     if (typeof fn !== 'function') throw new TypeError('Expected a function');
-    const make = (mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE') => async (...args: A): Promise<T> => this.runTransaction(mode, fn, args);
+    const make = (mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE') => async (...args: A): Promise<T> => this.runTransaction(mode, fn, args, options);
     const f = make('DEFERRED') as TransactionFunction<A, T>;
     f.deferred = f;
     f.immediate = make('IMMEDIATE');
@@ -110,40 +182,48 @@ export class Database implements StatementHost {
     return f;
   }
 
-  private async runTransaction<A extends unknown[], T>(mode: string, fn: (...args: A) => T | Promise<T>, args: A): Promise<T> {
+  private async runTransaction<A extends unknown[], T>(mode: string, fn: (...args: A) => T | Promise<T>, args: A, options: TransactionOptions): Promise<T> {
     this.checkOpen();
     if (this.holder !== undefined && owner.getStore() === this.holder) {
       // Nested: a savepoint inside the running transaction.
       const sp = `_hdb_sp_${++this.spCounter}`;
-      await this.session.exec(`SAVEPOINT ${sp}`);
+      await this.sqlSession.exec(`SAVEPOINT ${sp}`);
       try {
         const r = await fn(...args);
-        await this.session.exec(`RELEASE ${sp}`);
+        await this.sqlSession.exec(`RELEASE ${sp}`);
         return r;
       } catch (e) {
-        if (this.session.inTransaction) {
-          await this.session.exec(`ROLLBACK TO ${sp}`);
-          await this.session.exec(`RELEASE ${sp}`);
+        if (this.sqlSession.inTransaction) {
+          await this.sqlSession.exec(`ROLLBACK TO ${sp}`);
+          await this.sqlSession.exec(`RELEASE ${sp}`);
         }
         throw e;
       }
     }
     const g = this.gate();
     if (g) await g;
-    if (this.session.inTransaction) throw new TypeError('A transaction is already open on this connection (explicit BEGIN); cannot start a transaction function');
+    if (this.sqlSession.inTransaction) throw new TypeError('A transaction is already open on this connection (explicit BEGIN); cannot start a transaction function');
     const token = {};
     let release!: () => void;
     this.holder = token;
     this.released = new Promise((r) => (release = r));
     try {
       return await owner.run(token, async () => {
-        await this.session.exec(`BEGIN ${mode}`);
+        await this.sqlSession.exec(`BEGIN ${mode}`);
         try {
           const r = await fn(...args);
-          await this.session.exec('COMMIT');
+          const author = this.version.author;
+          if (options.message !== undefined) this.version.nextMessage = options.message;
+          if (options.author !== undefined) this.version.author = options.author;
+          try {
+            await this.sqlSession.exec('COMMIT');
+          } finally {
+            this.version.author = author;
+            this.version.nextMessage = undefined;
+          }
           return r;
         } catch (e) {
-          if (this.session.inTransaction) await this.session.exec('ROLLBACK');
+          if (this.sqlSession.inTransaction) await this.sqlSession.exec('ROLLBACK');
           throw e;
         }
       });
@@ -153,16 +233,140 @@ export class Database implements StatementHost {
     }
   }
 
-  /** Close the database (an open transaction is rolled back). Closing twice is harmless. */
+  /** Close this connection (an open transaction is rolled back). Closing twice is harmless. */
   async close(): Promise<void> {
     if (this.closed) return;
     const g = this.gate();
     if (g) await g;
     this.closed = true;
-    if (this.session.inTransaction) await this.session.exec('ROLLBACK');
-    this.engine.close();
+    if (this.sqlSession.inTransaction) await this.sqlSession.exec('ROLLBACK');
+    this.version.detach();
+  }
+}
+
+/** Options of `db.session()`. */
+export interface SessionOptions {
+  /** Branch to work on (default: the default branch). */
+  branch?: string;
+  /** Pin the session read-only to a past version of the branch: a time, `{transaction}`, `{scn}` or a ref. */
+  asOf?: string | Date | { transaction: number } | { scn: number };
+  /** Author of this session's commits. */
+  author?: string;
+}
+
+/** Another connection to the same database, on its own branch (see `db.session()`). */
+export class Session extends Connection {}
+
+/**
+ * A database: the default connection (on `main`, or `options.branch`) plus version control —
+ * branches, tags, commits, log, diff, history, sessions on other branches.
+ */
+export class Database extends Connection {
+  /** Branches: create, list, get, drop, rename, setReadOnly. */
+  readonly branches: VersionApi['branches'];
+  /** Tags: create, list, drop. */
+  readonly tags: VersionApi['tags'];
+  private readonly api: VersionApi;
+  private readonly sessions = new Set<Session>();
+
+  /** @internal use `open()` */
+  constructor(
+    path: string | undefined,
+    private readonly storage: Storage,
+    readonly vc: VersionControl,
+    sqlSession: SqlSession,
+    version: SessionVersion,
+  ) {
+    super(path, sqlSession, version);
+    this.api = new VersionApi(vc, this);
+    this.branches = this.api.branches;
+    this.tags = this.api.tags;
+  }
+
+  /** The versioning mode the database was opened with. */
+  get versioning(): VersioningMode {
+    return this.vc.mode;
+  }
+
+  /**
+   * A new connection on a branch (default: the default branch), fully isolated from the
+   * others; with `asOf`, read-only and pinned to that version.
+   */
+  async session(options: SessionOptions = {}): Promise<Session> {
+    this.checkOpen();
+    const branch = options.branch ?? this.vc.defaultBranch;
+    const { sql, version } = await newSqlSession(this.vc, branch);
+    if (options.author !== undefined) version.author = options.author;
+    const s = new Session(this.path, sql, version);
+    if (options.asOf !== undefined) {
+      const a = options.asOf;
+      const q = `"${branch.replace(/"/g, '""')}"`;
+      if (typeof a === 'string') await s.run(looksLikeTime(a) ? `USE BRANCH ${q} AS OF TIMESTAMP ?` : `USE BRANCH ${q} AS OF ?`, [a]);
+      else if (a instanceof Date) await s.run(`USE BRANCH ${q} AS OF TIMESTAMP ?`, [a.toISOString()]);
+      else if ('transaction' in a) await s.run(`USE BRANCH ${q} AS OF TRANSACTION ${Number(a.transaction)}`);
+      else await s.run(`USE BRANCH ${q} AS OF SCN ${Number(a.scn)}`);
+    }
+    this.sessions.add(s);
+    return s;
+  }
+
+  /** Record the uncommitted work of the current branch as a commit (manual mode). Null: nothing to commit. */
+  commit(options: { message?: string; author?: string } = {}): ReturnType<VersionApi['commit']> {
+    return this.api.commit(this.branch, options);
+  }
+
+  /** Drop the uncommitted work of the current branch (manual mode). */
+  reset(options: { hard: true } = { hard: true }): Promise<void> {
+    void options;
+    return this.api.reset(this.branch);
+  }
+
+  /** Tables with uncommitted changes on the current branch (manual mode). */
+  status(): ReturnType<VersionApi['status']> {
+    return this.api.status(this.version);
+  }
+
+  /** Commits reachable from a ref (default: the current branch), newest first. */
+  log(ref?: string, options: { limit?: number } = {}): ReturnType<VersionApi['log']> {
+    return this.api.log(ref ?? this.branch, options);
+  }
+
+  /** Rows of `table` that differ between two versions (default `to`: the current state). */
+  diff(table: string, from: string, to?: string): ReturnType<VersionApi['diff']> {
+    return this.api.diff(this.version, table, from, to);
+  }
+
+  /** Every version of every row of `table` along a branch's history (newest first). */
+  history(table: string, options: { ref?: string; where?: Record<string, unknown>; limit?: number } = {}): ReturnType<VersionApi['history']> {
+    return this.api.history(this.version, table, options);
+  }
+
+  /** The commit a ref names: branch, tag, commit id or unique prefix, `ref~k`, `ref^`. */
+  resolve(ref: string): ReturnType<VersionApi['resolve']> {
+    return this.api.resolve(ref);
+  }
+
+  /** Close the database and every session opened from it. Closing twice is harmless. */
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    for (const s of this.sessions) await s.close();
+    await super.close();
+    await this.vc.close();
+    await this.vc.refs.close();
     await this.storage.close();
   }
+}
+
+function looksLikeTime(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}/.test(s);
+}
+
+async function newSqlSession(vc: VersionControl, branch: string): Promise<{ sql: SqlSession; version: SessionVersion }> {
+  const engine = await vc.engine(branch);
+  const version = new SessionVersion(vc, branch);
+  const sql = new SqlSession(engine, version);
+  version.attach(sql);
+  return { sql, version };
 }
 
 export interface TransactionFunction<A extends unknown[], T> {
@@ -186,11 +390,34 @@ export async function open(dir?: string, options: OpenOptions = {}): Promise<Dat
     if (options.cacheBytes !== undefined) nsOpts.cacheBytes = options.cacheBytes;
     if (options.verifyReads !== undefined) nsOpts.verify = options.verifyReads;
     const ns = new NodeStore(storage.chunks, nsOpts);
-    const engine = await Engine.open({ ns, roots: new MetaRootPointer(storage.meta) });
-    return new Database(dir, storage, engine);
+    const mode = options.versioning ?? 'transaction';
+    if (mode !== 'transaction' && mode !== 'manual') throw new TypeError(`versioning must be 'transaction' or 'manual'`);
+    if (options.synchronous !== undefined && options.synchronous !== 'full' && options.synchronous !== 'normal') {
+      throw new TypeError(`synchronous must be 'full' or 'normal'`);
+    }
+    const sync = options.synchronous !== 'normal';
+    const refs = await RefStore.open(storage.meta, storage.chunks, { sync, ...(options.now ? { now: options.now } : {}) });
+    const legacy = await storage.meta.get(ROOT_KEY);
+    const vc = await VersionControl.open(refs, ns, storage.meta, {
+      mode,
+      author: options.author ?? defaultAuthor(),
+      sync,
+      ...(options.now ? { now: options.now } : {}),
+      ...(legacy ? { legacyRoot: CID.decode(legacy) } : {}),
+    });
+    const { sql, version } = await newSqlSession(vc, options.branch ?? vc.defaultBranch);
+    return new Database(dir, storage, vc, sql, version);
   } catch (e) {
     await storage.close();
     throw e;
+  }
+}
+
+function defaultAuthor(): string {
+  try {
+    return userInfo().username || 'heliosdb';
+  } catch {
+    return 'heliosdb';
   }
 }
 

@@ -36,7 +36,7 @@ export type BindParameters = BindValue[] | [Record<string, BindValue>] | [BindVa
 
 /** What a Statement needs from its Database. */
 export interface StatementHost {
-  readonly session: Session;
+  readonly sqlSession: Session;
   /** Wait until the caller may use the connection (a transaction function may hold it). */
   gate(): Promise<void> | undefined;
   checkOpen(): void;
@@ -59,13 +59,13 @@ export class Statement<R = Row> {
   ) {
     this.source = prep.sql;
     // Compile now so that errors (syntax, unknown table) surface at prepare time.
-    if (!prep.isControl) prep.compiled(host.session.schema(), host.session);
+    if (!prep.isControl) prep.compiled(host.sqlSession.schema(), host.sqlSession);
   }
 
   /** True when the statement returns rows. */
   get reader(): boolean {
     if (this.prep.isControl) return false;
-    return this.prep.compiled(this.host.session.schema(), this.host.session).reader;
+    return this.prep.compiled(this.host.sqlSession.schema(), this.host.sqlSession).reader;
   }
 
   /** Return rows as arrays instead of objects. */
@@ -90,7 +90,7 @@ export class Statement<R = Row> {
 
   columns(): ColumnInfo[] {
     if (this.prep.isControl) return [];
-    const cols = this.prep.compiled(this.host.session.schema(), this.host.session).columns;
+    const cols = this.prep.compiled(this.host.sqlSession.schema(), this.host.sqlSession).columns;
     return cols.map((c: ColumnMeta) => ({
       name: c.name,
       column: c.column ?? null,
@@ -105,7 +105,7 @@ export class Statement<R = Row> {
       if (args.length && !(args.length === 1 && Array.isArray(args[0]) && args[0].length === 0)) throw new RangeError('Too many parameter values were provided');
       return [];
     }
-    const params = this.prep.compiled(this.host.session.schema(), this.host.session).params;
+    const params = this.prep.compiled(this.host.sqlSession.schema(), this.host.sqlSession).params;
     const values: SqlValue[] = new Array(params.count).fill(null);
     if (args.length === 1 && isNamedObject(args[0])) {
       const obj = args[0];
@@ -145,8 +145,8 @@ export class Statement<R = Row> {
     this.host.checkOpen();
     const values = this.bind(args);
     const g = this.host.gate();
-    if (g) return g.then(() => this.host.session.execute(this.prep, values));
-    return this.host.session.executeSync(this.prep, values) ?? this.host.session.execute(this.prep, values);
+    if (g) return g.then(() => this.host.sqlSession.execute(this.prep, values));
+    return this.host.sqlSession.executeSync(this.prep, values) ?? this.host.sqlSession.execute(this.prep, values);
   }
 
   /** Every result row. */
@@ -195,7 +195,7 @@ export class Statement<R = Row> {
     const r = await this.exec(params);
     if (!r.rows) return;
     const shape = this.shape(r.columns);
-    const session = this.host.session;
+    const session = this.host.sqlSession;
     const tracked = session.inTransaction;
     if (tracked) session.iteratorOpened();
     try {

@@ -132,3 +132,10 @@ export class BranchInUseError extends HeliosError {
     this.branch = branch;
   }
 }
+
+/** An AS OF clause whose value is not a usable time, transaction id, SCN or ref text. */
+export class InvalidAsOfError extends HeliosError {
+  constructor(detail: string) {
+    super('INVALID_AS_OF', `Invalid AS OF: ${detail}`);
+  }
+}

@@ -17,4 +17,3 @@ export {
   type RowEdit,
   type RowMergeStats,
 } from './conflicts.js';
-export { diffTrees, diffNodes } from './tree-diff.js';

@@ -2,11 +2,9 @@
  * The ordered row diff between two versions of one table's row tree: a thin view over the
  * tree diff (which skips shared subtrees by CID, so its cost follows the changes), with the
  * old and new rows spelled out as nullable fields. Used by the row merge, `heliosdb_diff` and
- * index maintenance. Prolly trees go through `tree-diff.ts` (same output as `Tree.diff`, fewer
- * nodes read); any other `Tree` through its own `diff`.
+ * index maintenance.
  */
 import type { Tree } from '../objects/index.js';
-import { diffTrees } from './tree-diff.js';
 import type { ChangeKind } from './conflicts.js';
 
 /** One changed key: `from` is the row before (null when added), `to` after (null when removed). */
@@ -23,7 +21,7 @@ export interface RowChange {
  */
 export function* diffRows(from: Tree, to: Tree): Generator<RowChange, void, undefined> {
   if (from.root.equals(to.root)) return;
-  for (const e of diffTrees(from, to)) {
+  for (const e of from.diff(to)) {
     switch (e.kind) {
       case 'added':
         yield { kind: 'added', key: e.key, from: null, to: e.to };

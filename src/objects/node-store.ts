@@ -6,6 +6,9 @@
  *   (unless `verify: false`), decodes and caches. No `await` per node, ever.
  * - The cache is bounded in bytes (default 64 MiB) and evicts with CLOCK (second chance),
  *   an LRU approximation whose hit path is one flag write, over a dense ring of the cached nodes.
+ * - `child(parent, i)` follows the parent's direct link to a cached child (set on first use,
+ *   cleared on eviction), so a warm descent reads one array slot per level: no key string, no
+ *   Map lookup. Decoded nodes hold a copy of the chunk bytes next to their search index.
  * - Writes are buffered: `putNode` / `putBytes` add the chunk to a pending set (and the node
  *   to the cache); `flush()` writes the whole set with ONE `putMany` batch — one atomic write
  *   per commit. If the batch fails the chunks stay pending.
@@ -134,7 +137,17 @@ export class NodeStore {
       this.hits++;
       return kid;
     }
-    const c = this.getNodeByKey(parent.childKeys[i]!, parent.children[i]!);
+    return this.linkChild(parent, i);
+  }
+
+  /** `child` when the parent has no link yet: find or load the child, then link it. */
+  private linkChild(parent: ProllyNode, i: number): ProllyNode {
+    const ckey = parent.ckeyAt(i);
+    let c = this.cache.get(ckey);
+    if (c !== undefined) {
+      c.hot = true;
+      this.hits++;
+    } else c = this.load(ckey, parent.childCid(i));
     if (c.cachedIn === this) {
       // keep the two most recent parent links: the older one (if any) is dropped
       const old = c.backParent;
@@ -148,7 +161,7 @@ export class NodeStore {
     return c;
   }
 
-  /** `getNode` when the caller already has `cidKey(cid)` (internal nodes keep it per child). */
+  /** `getNode` when the caller already has `cidKey(cid)`. */
   getNodeByKey(ckey: string, cid: CID): ProllyNode {
     const hit = this.cache.get(ckey);
     if (hit !== undefined) {

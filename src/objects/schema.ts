@@ -44,9 +44,12 @@ export interface ColumnSchema {
 }
 
 export interface KeyColumn {
+  /** Column tag; -1 for an expression column of an index (`expr`). */
   tag: number;
   desc: boolean;
   collation?: string;
+  /** Expression indexes: SQL text of the indexed expression (`tag` is -1). */
+  expr?: string;
 }
 
 export interface IndexSchema {
@@ -139,7 +142,7 @@ const AFFINITIES = new Set<ColumnAffinity>(['INTEGER', 'REAL', 'NUMERIC', 'TEXT'
 const FK_ACTIONS = new Set<ForeignKeyAction>(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION']);
 
 function encodeKeyColumn(k: KeyColumn): KeyColumn {
-  return strip({ tag: k.tag, desc: k.desc, collation: k.collation });
+  return strip({ tag: k.tag, desc: k.desc, collation: k.collation, expr: k.expr });
 }
 
 /** The canonical dag-cbor bytes of a schema. */
@@ -193,7 +196,7 @@ export function encodeTableSchema(s: TableSchema): Uint8Array {
 
 function decodeKeyColumn(v: unknown): KeyColumn {
   if (!isObj(v)) fail('key column is not a map');
-  return strip({ tag: int(v.tag, 'key tag'), desc: bool(v.desc, 'key desc'), collation: optStr(v.collation, 'key collation') });
+  return strip({ tag: int(v.tag, 'key tag'), desc: bool(v.desc, 'key desc'), collation: optStr(v.collation, 'key collation'), expr: optStr(v.expr, 'key expr') });
 }
 
 /** Decode and validate a schema. Throws `DecodeError` on malformed bytes. */

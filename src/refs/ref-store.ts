@@ -673,6 +673,17 @@ export class RefStore {
     return out;
   }
 
+  /** `reflog` without waiting: `undefined` when the branch's ref log is not loaded yet. */
+  reflogSync(branch: string, options: { limit?: number } = {}): ReflogEntry[] | undefined {
+    this.check();
+    const idx = this.reflogs.get(this.record(branch).id);
+    if (idx === undefined) return undefined;
+    const n = Math.min(idx.length, options.limit ?? Infinity);
+    const out: ReflogEntry[] = [];
+    for (let i = idx.length - 1; out.length < n; i--) out.push(idx.entry(branch, i));
+    return out;
+  }
+
   /**
    * The ref-log entry in force on `branch` at a time, SCN, or right after a transaction —
    * a binary search of the branch's ref-log index (loaded once, then kept up to date).
@@ -682,6 +693,30 @@ export class RefStore {
     this.check();
     const r = this.record(branch);
     const idx = this.reflogs.get(r.id) ?? (await this.loadReflog(r));
+    if ('txn' in at && typeof at.txn === 'number' && !this.txnScns.has(at.txn) && at.txn > 0 && at.txn <= this.counters.txn) {
+      await this.scnOfTxn(at.txn);
+    }
+    return this.entryAt(branch, r, idx, at);
+  }
+
+  /**
+   * `headAt` without waiting: `undefined` when the branch's ref log has not been loaded yet
+   * (one `headAt` call loads it) or a transaction's SCN needs an asynchronous read.
+   */
+  headAtSync(branch: string, at: AsOf): ReflogEntry | undefined {
+    this.check();
+    const r = this.record(branch);
+    const idx = this.reflogs.get(r.id);
+    if (idx === undefined) return undefined;
+    if ('txn' in at && typeof at.txn === 'number' && !this.txnScns.has(at.txn) && at.txn > 0 && at.txn <= this.counters.txn) {
+      if (!this.meta.getSync) return undefined;
+      const bytes = this.meta.getSync(txnKey(at.txn));
+      if (bytes !== undefined) this.txnScns.set(at.txn, decodeCounterValue(bytes));
+    }
+    return this.entryAt(branch, r, idx, at);
+  }
+
+  private entryAt(branch: string, r: BranchRecord, idx: ReflogIndex, at: AsOf): ReflogEntry {
     let i: number;
     let asked: string;
     if ('time' in at) {
@@ -701,7 +736,7 @@ export class RefStore {
       if (txn > this.counters.txn) {
         throw new AsOfInFutureError(`Transaction ${txn}`, `transaction ${this.counters.txn}`);
       }
-      const scn = await this.scnOfTxn(txn);
+      const scn = this.txnScns.get(txn);
       if (scn === undefined) throw new TransactionNotCommittedError(txn);
       i = idx.atScn(scn);
       if (i < 0) {

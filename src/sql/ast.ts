@@ -260,6 +260,8 @@ export interface ForeignKeyRef {
 export interface IndexedColumn {
   /** Usually `{ kind: 'column' }`; expression indexes are allowed by the grammar. */
   expr: Expr;
+  /** Source text of the expression (with any COLLATE), for expression indexes. */
+  text?: string;
   collate?: string;
   direction?: 'ASC' | 'DESC';
 }
@@ -333,6 +335,8 @@ export interface CreateIndexStmt extends StatementBase {
   ifNotExists: boolean;
   columns: IndexedColumn[];
   where?: Expr;
+  /** Source text of `where` (stored for a partial index). */
+  whereText?: string;
 }
 
 export interface CreateViewStmt extends StatementBase {

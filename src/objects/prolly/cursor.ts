@@ -1,72 +1,75 @@
 /**
- * Reading a tree: binary search inside a node, point lookup, rank (entries before a key) and
- * select (entry at an offset) from the subtree counts, and `Cursor` — a root-to-leaf path
- * that moves leaf by leaf — with the range iterators built on it (forward and reverse, any
- * combination of bounds). Everything is synchronous; nodes come from `NodeStore.getNodeByKey`.
+ * Reading a tree: search inside a node (its fences, then one block of records, then whole keys
+ * only among equal discriminators — see `ProllyNode`), point lookup, rank (entries before a
+ * key) and select (entry at an offset) from the subtree counts, and `Cursor` — a root-to-leaf
+ * path that moves leaf by leaf — with the range iterators built on it (forward and reverse,
+ * any combination of bounds). Everything is synchronous; children come from
+ * `NodeStore.child`, which follows the parent's direct link when the child is cached.
  */
 import type { NodeStore } from '../node-store.js';
 import type { RangeOptions, TreeEntry } from '../tree-types.js';
 import { compareRanges, compareRangeTo } from './bytes.js';
-import type { ProllyNode } from './node.js';
+import { REC, view, type ProllyNode } from './node.js';
 
-/** The discriminator of `key` after a shared prefix of length `p` (see `ProllyNode.ko`). */
+/** The discriminator of `key` after a shared prefix of length `p` (see `ProllyNode`). */
 function discOf(key: Uint8Array, p: number): number {
   const kl = key.length;
   if (kl >= p + 4) return ((key[p]! << 24) | (key[p + 1]! << 16) | (key[p + 2]! << 8) | key[p + 3]!) >>> 0;
   return (((kl > p ? key[p]! : 0) << 24) | ((kl > p + 1 ? key[p + 1]! : 0) << 16) | ((kl > p + 2 ? key[p + 2]! : 0) << 8)) >>> 0;
 }
 
-/** First i with discriminator ≥ qd (`strictly` > qd). */
-function discBound(ko: Uint32Array, n: number, qd: number, from: number, strictly: boolean): number {
-  const D = 2 * n;
+/**
+ * First entry i with discriminator ≥ qd: a binary search of the fences (one cache line for
+ * up to 64 entries), then a short scan of one block of four records.
+ */
+function lowerDisc(ix: ProllyNode, n: number, nf: number, qd: number): number {
+  let lo = 0;
+  let hi = nf;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ix[mid]! < qd) lo = mid + 1;
+    else hi = mid;
+  }
+  // fence lo-1 < qd ≤ fence lo: the answer is in (4(lo-1), 4lo]
+  const end = 4 * lo < n ? 4 * lo : n;
+  let i = lo === 0 ? 0 : 4 * lo - 3;
+  while (i < end && ix[nf + REC * i]! < qd) i++;
+  return i;
+}
+
+/** First entry i ≥ from with discriminator > qd. */
+function upperDisc(ix: ProllyNode, n: number, nf: number, qd: number, from: number): number {
   let lo = from;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const d = ko[D + mid]!;
-    if (d < qd || (strictly && d === qd)) lo = mid + 1;
+    if (ix[nf + REC * mid]! <= qd) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** End of the run of discriminators equal to `qd` that starts at `lo`. */
-function tieEnd(ko: Uint32Array, n: number, qd: number, lo: number): number {
-  const D = 2 * n;
+/**
+ * Among the entries from `lo` whose discriminator equals `qd`, the first whose key (compared
+ * from byte `p`) is ≥ `key` (> when `strict`); the end of that run when there is none.
+ */
+function searchTies(node: ProllyNode, lo: number, qd: number, key: Uint8Array, p: number, strict: boolean): number {
+  const n = node.size;
+  const nf = node.nf;
+  const b = node.bytes;
+  const kl = key.length;
   let hi = lo;
-  while (hi < n && ko[D + hi] === qd) {
-    if (hi - lo >= 8) return discBound(ko, n, qd, hi, true);
+  while (hi < n && node[nf + REC * hi] === qd) {
+    if (hi - lo >= 8) {
+      hi = upperDisc(node, n, nf, qd, hi);
+      break;
+    }
     hi++;
   }
-  return hi;
-}
-
-/**
- * First index i in the node with key_i ≥ key (or key_i > key when `strict`); `node.size`
- * when there is none. Compares the shared prefix once, then binary-searches the compact
- * discriminators (`ProllyNode.ko`), and compares whole keys only among equal discriminators.
- */
-export function searchNode(node: ProllyNode, key: Uint8Array, strict: boolean): number {
-  const n = node.size;
-  if (n === 0) return 0;
-  const b = node.bytes;
-  const ko = node.ko;
-  const p = node.pfx;
-  const kl = key.length;
-  const s0 = ko[0]!;
-  const m = kl < p ? kl : p;
-  for (let j = 0; j < m; j++) {
-    const d = key[j]! - b[s0 + j]!;
-    if (d !== 0) return d < 0 ? 0 : n;
-  }
-  if (kl < p) return 0;
-  const qd = discOf(key, p);
-  let lo = discBound(ko, n, qd, 0, false);
-  let hi = tieEnd(ko, n, qd, lo);
-  // among equal discriminators, compare whole keys (past the shared prefix)
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const c = compareRanges(b, ko[2 * mid]! + p, ko[2 * mid + 1]!, key, p, kl);
+    const r = nf + REC * mid;
+    const c = compareRanges(b, node[r + 1]! + p, node[r + 2]!, key, p, kl);
     if (c < 0 || (strict && c === 0)) lo = mid + 1;
     else hi = mid;
   }
@@ -74,26 +77,58 @@ export function searchNode(node: ProllyNode, key: Uint8Array, strict: boolean): 
 }
 
 /**
- * Index of `key` in a leaf, or -1. Skips the shared-prefix check of `searchNode` (a key
- * without the prefix cannot match the final whole-key comparison), saving a memory access.
+ * First index i in the node with key_i ≥ key (or key_i > key when `strict`); `node.size`
+ * when there is none. Compares the shared prefix once, then searches the discriminators, and
+ * compares whole keys only among equal discriminators.
+ */
+export function searchNode(node: ProllyNode, key: Uint8Array, strict: boolean): number {
+  const n = node.size;
+  if (n === 0) return 0;
+  const b = node.bytes;
+  const nf = node.nf;
+  const p = node.pfx;
+  const kl = key.length;
+  const s0 = node[nf + 1]!;
+  const m = kl < p ? kl : p;
+  for (let j = 0; j < m; j++) {
+    const d = key[j]! - b[s0 + j]!;
+    if (d !== 0) return d < 0 ? 0 : n;
+  }
+  if (kl < p) return 0;
+  const qd = discOf(key, p);
+  const lo = lowerDisc(node, n, nf, qd);
+  if (lo === n || node[nf + REC * lo] !== qd) return lo;
+  return searchTies(node, lo, qd, key, p, strict);
+}
+
+/**
+ * Index of `key` in a node, or -1. Skips the shared-prefix check of `searchNode` (a key
+ * without the prefix cannot match the final whole-key comparison).
  */
 export function findInLeaf(leaf: ProllyNode, key: Uint8Array): number {
   const n = leaf.size;
   const p = leaf.pfx;
-  if (n === 0 || key.length < p) return -1;
-  const b = leaf.bytes;
-  const ko = leaf.ko;
+  const kl = key.length;
+  if (n === 0 || kl < p) return -1;
+  const nf = leaf.nf;
   const qd = discOf(key, p);
-  let lo = discBound(ko, n, qd, 0, false);
-  let hi = tieEnd(ko, n, qd, lo);
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = compareRangeTo(b, ko[2 * mid]!, ko[2 * mid + 1]!, key);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+  let i = lowerDisc(leaf, n, nf, qd);
+  if (i === n || leaf[nf + REC * i] !== qd) return -1;
+  const b = leaf.bytes;
+  let r = nf + REC * i;
+  // usually one candidate: compare it whole
+  let ks = leaf[r + 1]!;
+  if (leaf[r + 2]! - ks === kl) {
+    let j = 0;
+    while (j < kl && b[ks + j] === key[j]) j++;
+    if (j === kl) return i;
   }
-  return -1;
+  if (i + 1 === n || leaf[r + REC] !== qd) return -1;
+  i = searchTies(leaf, i, qd, key, 0, false);
+  if (i === n) return -1;
+  r = nf + REC * i;
+  ks = leaf[r + 1]!;
+  return compareRangeTo(b, ks, leaf[r + 2]!, key) === 0 ? i : -1;
 }
 
 /** The child i of an internal node. */
@@ -110,7 +145,11 @@ export function lookup(ns: NodeStore, root: ProllyNode, key: Uint8Array): Uint8A
     node = ns.child(node, i);
   }
   const i = findInLeaf(node, key);
-  return i < 0 ? undefined : node.bytes.subarray(node.vo[2 * i]!, node.vo[2 * i + 1]!);
+  if (i < 0) return undefined;
+  const r = node.nf + REC * i;
+  const b = node.bytes;
+  const vs = node[r + 3]!;
+  return new Uint8Array(b.buffer, b.byteOffset + vs, node[r + 4]! - vs);
 }
 
 /** Number of entries with key < `key` (or ≤ `key` when `inclusive`). */
@@ -268,8 +307,9 @@ class ForwardIter implements IterableIterator<TreeEntry> {
       i = 0;
     }
     const b = leaf.bytes;
-    const ks = leaf.ko[2 * i]!;
-    const ke = leaf.ko[2 * i + 1]!;
+    const r = leaf.nf + REC * i;
+    const ks = leaf[r + 1]!;
+    const ke = leaf[r + 2]!;
     if (this.end !== undefined) {
       const c = compareRangeTo(b, ks, ke, this.end);
       if (c > 0 || (c === 0 && !this.endInclusive)) {
@@ -278,7 +318,7 @@ class ForwardIter implements IterableIterator<TreeEntry> {
       }
     }
     this.i = i + 1;
-    return { done: false, value: { key: b.subarray(ks, ke), value: b.subarray(leaf.vo[2 * i]!, leaf.vo[2 * i + 1]!) } };
+    return { done: false, value: { key: view(b, ks, ke), value: view(b, leaf[r + 3]!, leaf[r + 4]!) } };
   }
 
   [Symbol.iterator](): IterableIterator<TreeEntry> {
@@ -315,8 +355,9 @@ class ReverseIter implements IterableIterator<TreeEntry> {
       i = leaf.size - 1;
     }
     const b = leaf.bytes;
-    const ks = leaf.ko[2 * i]!;
-    const ke = leaf.ko[2 * i + 1]!;
+    const r = leaf.nf + REC * i;
+    const ks = leaf[r + 1]!;
+    const ke = leaf[r + 2]!;
     if (this.start !== undefined) {
       const c = compareRangeTo(b, ks, ke, this.start);
       if (c < 0 || (c === 0 && this.startExclusive)) {
@@ -325,7 +366,7 @@ class ReverseIter implements IterableIterator<TreeEntry> {
       }
     }
     this.i = i - 1;
-    return { done: false, value: { key: b.subarray(ks, ke), value: b.subarray(leaf.vo[2 * i]!, leaf.vo[2 * i + 1]!) } };
+    return { done: false, value: { key: view(b, ks, ke), value: view(b, leaf[r + 3]!, leaf[r + 4]!) } };
   }
 
   [Symbol.iterator](): IterableIterator<TreeEntry> {

@@ -1,256 +1,337 @@
 /**
- * Diff of two trees as an ordered stream of added / removed / modified entries.
+ * Diff of two trees as an ordered stream of added / removed / modified entries, at a cost
+ * that follows the changes at every level.
  *
- * Two cursors walk both trees in key order; inside a pair of leaves they run in lockstep,
- * comparing keys and values four bytes at a time. Whenever both stand on the same key at the start
- * of a node at some level, and those nodes have the same CID, the whole subtree is skipped on
- * both sides (the highest such level first). Because boundaries depend only on content, the
- * two chunkings fall back into step right after each change, so the work done is about
- * (number of changes) × (fan-out × depth), not the size of the trees.
+ * Internal levels: the children of two runs of internal nodes (both covering the same key
+ * range) are walked side by side and compared by CID straight from the parents' bytes,
+ * without loading them: equal children are skipped. A run of differing children ends where
+ * both sides' children end on the same last key (kept in the parents), which content-defined
+ * boundaries bring about shortly after each change; only such runs are loaded and expanded one
+ * level down. Trees of different heights are first brought to the same level by expanding the
+ * taller one's top levels.
+ *
+ * Leaves: the entries of two runs of leaves are merged. Keys (and values) of consecutive
+ * entries are contiguous in a leaf's encoding, so a run of equal entries is found with one
+ * comparison of the encoded keys and one of the values (native memcmp for long spans, four
+ * bytes at a time to locate the first difference) rather than two per entry.
+ *
+ * Cost: about changes × depth × 2 nodes read, and the bytes of the differing leaves compared.
+ * Keys and values handed out are views into node bytes: read them, never write into them.
  */
 import type { NodeStore } from '../node-store.js';
-import type { DiffEntry } from '../tree-types.js';
-import { compareRangesDV, equalRangesDV } from './bytes.js';
-import { childOf } from './cursor.js';
-import type { ProllyNode } from './node.js';
+import type { DiffEntry, TreeEntry } from '../tree-types.js';
+import { commonPrefix, compareRanges, equalSpan } from './bytes.js';
+import { headLen } from './chunker.js';
+import { rangeIterator } from './cursor.js';
+import { REC, view, type ProllyNode } from './node.js';
 
-class DiffCursor {
-  readonly nodes: ProllyNode[];
-  readonly idx: number[];
-  readonly top: number;
-  done = false;
-  leaf: ProllyNode;
-  i = 0;
-  /**
-   * Memo of `lockstep` (kept on the first cursor): for this leaf and `runLeaf` of the other
-   * cursor, keys at [.., runEnd) here equal those at index − runDelta there. Saves re-reading
-   * the keys after each modified entry of a leaf.
-   */
-  runLeaf: ProllyNode | null = null;
-  runEnd = 0;
-  runDelta = 0;
-
-  constructor(
-    private readonly ns: NodeStore,
-    root: ProllyNode,
-  ) {
-    this.top = root.level;
-    this.nodes = new Array<ProllyNode>(this.top + 1);
-    this.idx = new Array<number>(this.top + 1).fill(0);
-    this.nodes[this.top] = root;
-    this.descend(this.top);
-    this.leaf = this.nodes[0]!;
-    if (this.leaf.size === 0) this.done = true;
-  }
-
-  private descend(from: number): void {
-    for (let l = from; l > 0; l--) {
-      this.nodes[l - 1] = childOf(this.ns, this.nodes[l]!, this.idx[l]!);
-      this.idx[l - 1] = 0;
-    }
-  }
-
-  /** Highest level whose current node starts at the current entry; -1 when none does. */
-  aligned(): number {
-    if (this.i !== 0) return -1;
-    let l = 0;
-    while (l < this.top && this.idx[l + 1] === 0) l++;
-    return l;
-  }
-
-  /** Move past the whole current node of level `l`. */
-  skip(l: number): void {
-    let m = l + 1;
-    while (m <= this.top && this.idx[m]! >= this.nodes[m]!.size - 1) m++;
-    if (m > this.top) {
-      this.done = true;
-      return;
-    }
-    this.idx[m]!++;
-    this.descend(m);
-    this.leaf = this.nodes[0]!;
-    this.i = 0;
-    this.runLeaf = null;
-  }
-
-  /** Move to the next entry. */
-  advance(): void {
-    if (++this.i < this.leaf.size) return;
-    this.nextLeaf();
-  }
-
-  /** Move to the first entry of the next leaf (the current one is done). */
-  nextLeaf(): void {
-    this.idx[0] = this.i;
-    this.skip(0);
-  }
-}
-
-function keyOf(c: DiffCursor): Uint8Array {
-  const l = c.leaf;
-  return l.bytes.subarray(l.ko[2 * c.i]!, l.ko[2 * c.i + 1]!);
-}
-
-function valueOf(c: DiffCursor): Uint8Array {
-  const l = c.leaf;
-  return l.bytes.subarray(l.vo[2 * c.i]!, l.vo[2 * c.i + 1]!);
-}
-
-/** Changes from the tree `rootA` (in `nsA`) to the tree `rootB` (in `nsB`), in key order. */
-export function* diffTrees(nsA: NodeStore, rootA: ProllyNode, nsB: NodeStore, rootB: ProllyNode): Generator<DiffEntry, void, undefined> {
-  if (rootA.ckey === rootB.ckey) return;
-  const a = new DiffCursor(nsA, rootA);
-  const b = new DiffCursor(nsB, rootB);
-  for (;;) {
-    if (a.done) {
-      while (!b.done) {
-        yield { kind: 'added', key: keyOf(b), to: valueOf(b) };
-        b.advance();
-      }
-      return;
-    }
-    if (b.done) {
-      while (!a.done) {
-        yield { kind: 'removed', key: keyOf(a), from: valueOf(a) };
-        a.advance();
-      }
-      return;
-    }
-    const la = a.leaf;
-    const lb = b.leaf;
-    const ba = la.bytes;
-    const bb = lb.bytes;
-    const koa = la.ko;
-    const kob = lb.ko;
-    const dva = la.view;
-    const dvb = lb.view;
-    // Both at the start of a leaf on the same key: skip the highest node both share.
-    if (a.i === 0 && b.i === 0 && compareRangesDV(ba, dva, koa[0]!, koa[1]!, bb, dvb, kob[0]!, kob[1]!) === 0) {
-      let l = Math.min(a.aligned(), b.aligned());
-      for (; l >= 0; l--) {
-        const na = a.nodes[l]!;
-        const nb = b.nodes[l]!;
-        if (na === nb || na.ckey === nb.ckey) break;
-      }
-      if (l >= 0) {
-        a.skip(l);
-        b.skip(l);
-        continue;
-      }
-    }
-    // Lockstep through the two leaves until one of them ends (a plain function: tight loops
-    // run much faster outside the generator).
-    let step: number;
-    while ((step = lockstep(a, b)) !== END) {
-      const i = a.i;
-      const j = b.i;
-      if (step === MODIFIED) {
-        yield {
-          kind: 'modified',
-          key: lb.bytes.subarray(lb.ko[2 * j]!, lb.ko[2 * j + 1]!),
-          from: la.bytes.subarray(la.vo[2 * i]!, la.vo[2 * i + 1]!),
-          to: lb.bytes.subarray(lb.vo[2 * j]!, lb.vo[2 * j + 1]!),
-        };
-        a.i = i + 1;
-        b.i = j + 1;
-      } else if (step === REMOVED) {
-        yield { kind: 'removed', key: la.bytes.subarray(la.ko[2 * i]!, la.ko[2 * i + 1]!), from: la.bytes.subarray(la.vo[2 * i]!, la.vo[2 * i + 1]!) };
-        a.i = i + 1;
-      } else {
-        yield { kind: 'added', key: lb.bytes.subarray(lb.ko[2 * j]!, lb.ko[2 * j + 1]!), to: lb.bytes.subarray(lb.vo[2 * j]!, lb.vo[2 * j + 1]!) };
-        b.i = j + 1;
-      }
-    }
-    if (a.i >= la.size) a.nextLeaf();
-    if (b.i >= lb.size) b.nextLeaf();
-  }
-}
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 const END = 0;
 const MODIFIED = 1;
 const REMOVED = 2;
 const ADDED = 3;
 
-/** CBOR head length of a byte string of length n. */
-function headOf(n: number): number {
-  return n < 24 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5;
+/** One side of a frame: a list of internal nodes of one tree, walked child by child. */
+class Side {
+  /** Position: child `c` of `parents[p]`. */
+  p = 0;
+  c = 0;
+  constructor(
+    readonly ns: NodeStore,
+    readonly parents: ProllyNode[],
+  ) {}
+
+  get done(): boolean {
+    return this.p >= this.parents.length;
+  }
+
+  /** The current child's parent (the child's last key and CID are read there). */
+  get parent(): ProllyNode {
+    return this.parents[this.p]!;
+  }
+
+  /** Move to the next child. */
+  step(): void {
+    if (++this.c >= this.parents[this.p]!.size) {
+      this.p++;
+      this.c = 0;
+    }
+  }
+
+  /** Load the current child into `out` and move on. */
+  take(out: ProllyNode[]): void {
+    out.push(this.ns.child(this.parents[this.p]!, this.c));
+    this.step();
+  }
+
+  /** Load every remaining child into `out`. */
+  takeRest(out: ProllyNode[]): void {
+    while (this.p < this.parents.length) this.take(out);
+  }
+}
+
+/** The two sides of one level (same level, same key range). */
+class Frame {
+  constructor(
+    readonly a: Side,
+    readonly b: Side,
+  ) {}
+}
+
+/** Two lists of leaves (same key range) merged entry by entry. */
+class LeafMerge {
+  ai = 0;
+  bi = 0;
+  /** Entry positions in `la` / `lb`. */
+  p = 0;
+  q = 0;
+  la: ProllyNode | null;
+  lb: ProllyNode | null;
+  constructor(
+    readonly A: ProllyNode[],
+    readonly B: ProllyNode[],
+  ) {
+    this.la = A.length > 0 ? A[0]! : null;
+    this.lb = B.length > 0 ? B[0]! : null;
+  }
+}
+
+/** True when child i of `a` and child j of `b` have the same CID (compared in the bytes). */
+function sameChild(a: ProllyNode, i: number, b: ProllyNode, j: number): boolean {
+  const da = a.view;
+  const db = b.view;
+  const oa = a.cidOffset(i) + 4;
+  const ob = b.cidOffset(j) + 4;
+  for (let k = 0; k < 32; k += 4) if (da.getInt32(oa + k) !== db.getInt32(ob + k)) return false;
+  return true;
+}
+
+/** Compare the last keys of child i of `a` and child j of `b` (kept in the parents). */
+function cmpLastKeys(a: ProllyNode, i: number, b: ProllyNode, j: number): number {
+  const ra = a.nf + REC * i;
+  const rb = b.nf + REC * j;
+  return compareRanges(a.bytes, a[ra + 1]!, a[ra + 2]!, b.bytes, b[rb + 1]!, b[rb + 2]!);
+}
+
+/** Start of entry i's encoded key (field 1) or value (field 3), its CBOR head included. */
+function encStart(n: ProllyNode, r: number, field: number): number {
+  const s = n[r + field]!;
+  return s - headLen(n[r + field + 1]! - s);
 }
 
 /**
- * Length of the common prefix of `a[as, as+len)` and `b[bs, bs+len)`, comparing four bytes
- * at a time.
+ * Number of leading entries, at most m, from p in `la` and q in `lb` whose encoded keys
+ * (field 1) or values (field 3) are byte-identical. Such spans are contiguous, so one
+ * comparison settles a whole run of equal entries.
  */
-function commonPrefix(a: Uint8Array, da: DataView, as: number, b: Uint8Array, db: DataView, bs: number, len: number): number {
-  let i = 0;
-  const l4 = len - 3;
-  while (i < l4 && da.getInt32(as + i) === db.getInt32(bs + i)) i += 4;
-  while (i < len && a[as + i] === b[bs + i]) i++;
-  return i;
-}
-
-/**
- * Advance both cursors over equal entries within their current leaves. Stops at the first
- * difference (MODIFIED, REMOVED or ADDED, cursors on it) or when a leaf ends (END).
- *
- * Keys (and values) of consecutive entries are contiguous in a leaf's encoding, so a run of
- * equal entries is found with one long comparison of the key bytes and one of the value
- * bytes, instead of two short comparisons per entry.
- */
-function lockstep(a: DiffCursor, b: DiffCursor): number {
-  const la = a.leaf;
-  const lb = b.leaf;
+function equalRun(la: ProllyNode, p: number, lb: ProllyNode, q: number, m: number, field: number): number {
+  const nfa = la.nf;
+  const nfb = lb.nf;
+  const ra = nfa + REC * p;
+  const rb = nfb + REC * q;
+  const sa = encStart(la, ra, field);
+  const sb = encStart(lb, rb, field);
+  const la0 = la[ra + REC * (m - 1) + field + 1]! - sa;
+  const lb0 = lb[rb + REC * (m - 1) + field + 1]! - sb;
   const ba = la.bytes;
   const bb = lb.bytes;
-  const koa = la.ko;
-  const kob = lb.ko;
-  const voa = la.vo;
-  const vob = lb.vo;
-  const dva = la.view;
-  const dvb = lb.view;
-  const na = la.size;
-  const nb = lb.size;
-  let i = a.i;
-  let j = b.i;
-  let step = END;
-  while (i < na && j < nb) {
-    // run of entries whose encoded keys are byte-identical (remembered across calls)
-    let e: number;
-    if (a.runLeaf === lb && a.runEnd > i && a.runDelta === i - j) e = a.runEnd - i;
-    else {
-      const ka = koa[2 * i]! - headOf(koa[2 * i + 1]! - koa[2 * i]!);
-      const kb = kob[2 * j]! - headOf(kob[2 * j + 1]! - kob[2 * j]!);
-      const kLen = Math.min(koa[2 * na - 1]! - ka, kob[2 * nb - 1]! - kb);
-      const same = commonPrefix(ba, dva, ka, bb, dvb, kb, kLen);
-      e = 0;
-      while (i + e < na && j + e < nb && koa[2 * (i + e) + 1]! - ka <= same) e++;
-      a.runLeaf = lb;
-      a.runEnd = i + e;
-      a.runDelta = i - j;
+  if (la0 === lb0 && equalSpan(ba, sa, bb, sb, la0)) return m;
+  // the first differing byte, then the entries wholly before it (encodings are self-delimiting)
+  const same = commonPrefix(ba, la.view, sa, bb, lb.view, sb, la0 < lb0 ? la0 : lb0);
+  let e = 0;
+  let r = ra + field + 1;
+  while (e < m && la[r]! - sa <= same) {
+    e++;
+    r += REC;
+  }
+  return e;
+}
+
+/**
+ * Skip equal entries; stop on the next difference (positions on it) or at the end. A plain
+ * function: the tight loop runs much faster outside the iterator's `next`.
+ */
+function nextDifference(s: LeafMerge): number {
+  for (;;) {
+    let la = s.la;
+    while (la !== null && s.p >= la.size) {
+      la = s.la = ++s.ai < s.A.length ? s.A[s.ai]! : null;
+      s.p = 0;
     }
-    if (e === 0) {
-      const c = compareRangesDV(ba, dva, koa[2 * i]!, koa[2 * i + 1]!, bb, dvb, kob[2 * j]!, kob[2 * j + 1]!);
-      step = c < 0 ? REMOVED : ADDED;
-      break;
+    let lb = s.lb;
+    while (lb !== null && s.q >= lb.size) {
+      lb = s.lb = ++s.bi < s.B.length ? s.B[s.bi]! : null;
+      s.q = 0;
     }
-    // their values, compared as one run
-    const va = voa[2 * i]! - headOf(voa[2 * i + 1]! - voa[2 * i]!);
-    const vb = vob[2 * j]! - headOf(vob[2 * j + 1]! - vob[2 * j]!);
-    const vLenA = voa[2 * (i + e) - 1]! - va;
-    const vLenB = vob[2 * (j + e) - 1]! - vb;
-    const vSame = commonPrefix(ba, dva, va, bb, dvb, vb, Math.min(vLenA, vLenB));
-    if (vSame === vLenA && vLenA === vLenB) {
-      i += e;
-      j += e;
+    if (la === null) return lb === null ? END : ADDED;
+    if (lb === null) return REMOVED;
+    const p = s.p;
+    const q = s.q;
+    const na = la.size - p;
+    const nb = lb.size - q;
+    const e = equalRun(la, p, lb, q, na < nb ? na : nb, 1);
+    if (e > 0) {
+      const v = equalRun(la, p, lb, q, e, 3);
+      s.p = p + v;
+      s.q = q + v;
+      if (v < e) return MODIFIED;
       continue;
     }
-    let p = 0;
-    while (p < e - 1 && voa[2 * (i + p) + 1]! - va <= vSame) p++;
-    i += p;
-    j += p;
-    step = MODIFIED;
-    break;
+    const ra = la.nf + REC * p;
+    const rb = lb.nf + REC * q;
+    return compareRanges(la.bytes, la[ra + 1]!, la[ra + 2]!, lb.bytes, lb[rb + 1]!, lb[rb + 2]!) < 0 ? REMOVED : ADDED;
   }
-  a.i = i;
-  b.i = j;
-  return step;
+}
+
+function keyView(n: ProllyNode, i: number): Uint8Array {
+  const r = n.nf + REC * i;
+  return view(n.bytes, n[r + 1]!, n[r + 2]!);
+}
+
+function valueView(n: ProllyNode, i: number): Uint8Array {
+  const r = n.nf + REC * i;
+  return view(n.bytes, n[r + 3]!, n[r + 4]!);
+}
+
+/** All nodes of the tree under `root` at `level` (≤ root level), in key order. */
+function nodesAt(ns: NodeStore, root: ProllyNode, level: number): ProllyNode[] {
+  let nodes = [root];
+  while (nodes[0]!.level > level) {
+    const below: ProllyNode[] = [];
+    for (const n of nodes) for (let i = 0; i < n.size; i++) below.push(ns.child(n, i));
+    nodes = below;
+  }
+  return nodes;
+}
+
+/** The changes from one tree to another, as an iterator. */
+class DiffIter implements IterableIterator<DiffEntry> {
+  private readonly frames: Frame[] = [];
+  private leaves: LeafMerge | null = null;
+  /** When one tree is empty: the other's entries, all added (or all removed). */
+  private drain: Iterator<TreeEntry> | null = null;
+  private drainAdded = false;
+
+  constructor(
+    private readonly nsA: NodeStore,
+    rootA: ProllyNode,
+    private readonly nsB: NodeStore,
+    rootB: ProllyNode,
+  ) {
+    if (rootA.ckey === rootB.ckey) return;
+    if (rootA.size === 0 || rootB.size === 0) {
+      this.drainAdded = rootA.size === 0;
+      this.drain = this.drainAdded ? rangeIterator(nsB, rootB) : rangeIterator(nsA, rootA);
+      return;
+    }
+    const level = Math.min(rootA.level, rootB.level);
+    const a = nodesAt(nsA, rootA, level);
+    const b = nodesAt(nsB, rootB, level);
+    if (level === 0) this.leaves = new LeafMerge(a, b);
+    else this.frames.push(new Frame(new Side(nsA, a), new Side(nsB, b)));
+  }
+
+  next(): IteratorResult<DiffEntry> {
+    for (;;) {
+      const s = this.leaves;
+      if (s !== null) {
+        const step = nextDifference(s);
+        if (step === MODIFIED) {
+          const value: DiffEntry = { kind: 'modified', key: keyView(s.lb!, s.q), from: valueView(s.la!, s.p), to: valueView(s.lb!, s.q) };
+          s.p++;
+          s.q++;
+          return { done: false, value };
+        }
+        if (step === REMOVED) {
+          const value: DiffEntry = { kind: 'removed', key: keyView(s.la!, s.p), from: valueView(s.la!, s.p) };
+          s.p++;
+          return { done: false, value };
+        }
+        if (step === ADDED) {
+          const value: DiffEntry = { kind: 'added', key: keyView(s.lb!, s.q), to: valueView(s.lb!, s.q) };
+          s.q++;
+          return { done: false, value };
+        }
+        this.leaves = null;
+      }
+      if (this.drain !== null) {
+        const r = this.drain.next();
+        if (r.done === true) {
+          this.drain = null;
+          return DONE;
+        }
+        const e = r.value;
+        return { done: false, value: this.drainAdded ? { kind: 'added', key: e.key, to: e.value } : { kind: 'removed', key: e.key, from: e.value } };
+      }
+      if (!this.nextRun()) return DONE;
+    }
+  }
+
+  /**
+   * Walk the frames down to the next run of differing leaves and set it up; false when
+   * every frame is done.
+   */
+  private nextRun(): boolean {
+    const frames = this.frames;
+    while (frames.length > 0) {
+      const { a, b } = frames[frames.length - 1]!;
+      // skip equal children
+      while (!a.done && !b.done && sameChild(a.parent, a.c, b.parent, b.c)) {
+        a.step();
+        b.step();
+      }
+      if (a.done && b.done) {
+        frames.pop();
+        continue;
+      }
+      const level = (a.parents.length > 0 ? a.parents[0]! : b.parents[0]!).level - 1;
+      // a run of differing children: extend it until both sides end on the same last key
+      const na: ProllyNode[] = [];
+      const nb: ProllyNode[] = [];
+      if (a.done) b.takeRest(nb);
+      else if (b.done) a.takeRest(na);
+      else {
+        let xa = a.parent;
+        let ia = a.c;
+        let xb = b.parent;
+        let ib = b.c;
+        a.take(na);
+        b.take(nb);
+        for (let c = cmpLastKeys(xa, ia, xb, ib); c !== 0; c = cmpLastKeys(xa, ia, xb, ib)) {
+          const behind = c < 0 ? a : b;
+          if (behind.done) {
+            // that tree ends here: the rest of the other differs
+            if (c < 0) b.takeRest(nb);
+            else a.takeRest(na);
+            break;
+          }
+          if (c < 0) {
+            xa = a.parent;
+            ia = a.c;
+            a.take(na);
+          } else {
+            xb = b.parent;
+            ib = b.c;
+            b.take(nb);
+          }
+        }
+      }
+      if (level === 0) {
+        this.leaves = new LeafMerge(na, nb);
+        return true;
+      }
+      frames.push(new Frame(new Side(this.nsA, na), new Side(this.nsB, nb)));
+    }
+    return false;
+  }
+
+  [Symbol.iterator](): IterableIterator<DiffEntry> {
+    return this;
+  }
+}
+
+/** Changes from the tree `rootA` (in `nsA`) to the tree `rootB` (in `nsB`), in key order. */
+export function diffTrees(nsA: NodeStore, rootA: ProllyNode, nsB: NodeStore, rootB: ProllyNode): IterableIterator<DiffEntry> {
+  return new DiffIter(nsA, rootA, nsB, rootB);
 }

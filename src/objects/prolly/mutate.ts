@@ -14,14 +14,22 @@
  * Rule 1 of the boundary rule (an over-large leaf entry ends the node before it) looks one
  * entry ahead, so when the leaf to re-chunk starts with an over-large entry, re-chunking
  * starts one leaf earlier.
+ *
+ * Fast path ("patch"): when every edit that falls in a node keeps the size of what it
+ * replaces — a leaf value overwritten by one of the same length, or a child replaced by one
+ * with the same last key — no boundary can move (boundaries depend on keys and sizes only;
+ * for a leaf, its own last entry must also end it by rule 3, not by rule 1's look-ahead). The
+ * new node is then a copy of the old one (index and bytes, one block copy) with the values
+ * or links overwritten in place, and the counts re-encoded if they changed: no re-chunking,
+ * no re-encoding, just the copy and the hash.
  */
 import type { NodeStore } from '../node-store.js';
-import { compareBytes, compareRanges, compareRangeTo } from './bytes.js';
-import { BIG_ENTRY_BYTES } from './chunker.js';
+import { compareBytes, compareRanges, compareRangeTo, equalSpan } from './bytes.js';
+import { BIG_ENTRY_BYTES, FORCE_SPLIT_BYTES, hashBoundary, levelSeed, murmur3, NODE_MIN_BYTES } from './chunker.js';
 import { buildAbove } from './builder.js';
-import { childOf, searchNode } from './cursor.js';
+import { findInLeaf, searchNode } from './cursor.js';
 import { InternalWriter, leafEntryWeight, LeafWriter } from './level-writer.js';
-import { EMPTY_LEAF, type ProllyNode } from './node.js';
+import { CID_BYTES, EMPTY_LEAF, headSize, leafFraming, NO_COUNTS, nodeCid, nodeKey, ProllyNode, REC, writeHead } from './node.js';
 
 /** A leaf edit; `value: null` deletes. Batches are sorted by key with no duplicates. */
 export interface LeafEdit {
@@ -35,11 +43,14 @@ interface UpEdit {
   node: ProllyNode | null;
 }
 
+const SEED0 = levelSeed(0);
+
 /** Walks the nodes of one level of the old tree in key order. */
 class LevelCursor {
   private readonly nodes: ProllyNode[];
   private readonly idx: number[];
   private readonly top: number;
+  private positioned = false;
   cur: ProllyNode;
 
   constructor(
@@ -50,20 +61,45 @@ class LevelCursor {
     this.top = root.level;
     this.nodes = new Array<ProllyNode>(this.top + 1);
     this.idx = new Array<number>(this.top + 1).fill(0);
+    this.nodes[this.top] = root;
     this.cur = root;
   }
 
-  /** Position at the node of this level that holds `key` (the last node for keys past the end). */
+  /**
+   * Position at the node of this level that holds `key` (the last node for keys past the
+   * end). Keys of successive seeks ascend, so the search starts from the lowest ancestor of
+   * the current node whose range still holds `key`.
+   */
   seek(key: Uint8Array): void {
-    let node = this.root;
-    for (let l = this.top; l > this.level; l--) {
+    let l = this.top;
+    if (this.positioned) {
+      l = this.level + 1;
+      while (l < this.top && cmpLast(this.nodes[l]!, key) < 0) l++;
+    }
+    this.positioned = true;
+    let node = this.nodes[l]!;
+    for (; l > this.level; l--) {
       let i = searchNode(node, key, false);
       if (i === node.size) i = node.size - 1;
-      this.nodes[l] = node;
       this.idx[l] = i;
-      node = childOf(this.ns, node, i);
+      node = this.ns.child(node, i);
+      this.nodes[l - 1] = node;
     }
     this.cur = node;
+  }
+
+  /**
+   * Compare the last key of the next node of this level with `key`, read from the parent
+   * without loading the node; null when the next node has another parent (or there is none).
+   */
+  cmpNextLast(key: Uint8Array): number | null {
+    const l = this.level + 1;
+    if (l > this.top) return null;
+    const p = this.nodes[l]!;
+    const i = this.idx[l]! + 1;
+    if (i >= p.size) return null;
+    const r = p.nf + REC * i;
+    return compareRangeTo(p.bytes, p[r + 1]!, p[r + 2]!, key);
   }
 
   hasNext(): boolean {
@@ -78,11 +114,12 @@ class LevelCursor {
     if (l > this.top) return false;
     this.idx[l]! += step;
     for (; l > this.level + 1; l--) {
-      const child = childOf(this.ns, this.nodes[l]!, this.idx[l]!);
+      const child = this.ns.child(this.nodes[l]!, this.idx[l]!);
       this.nodes[l - 1] = child;
       this.idx[l - 1] = step === 1 ? 0 : child.size - 1;
     }
-    this.cur = childOf(this.ns, this.nodes[l]!, this.idx[l]!);
+    this.cur = this.ns.child(this.nodes[l]!, this.idx[l]!);
+    this.nodes[this.level] = this.cur;
     return true;
   }
 
@@ -97,8 +134,8 @@ class LevelCursor {
 
 /** Compare the last key of `node` with `key`. */
 function cmpLast(node: ProllyNode, key: Uint8Array): number {
-  const j = 2 * (node.size - 1);
-  return compareRangeTo(node.bytes, node.ko[j]!, node.ko[j + 1]!, key);
+  const r = node.nf + REC * (node.size - 1);
+  return compareRangeTo(node.bytes, node[r + 1]!, node[r + 2]!, key);
 }
 
 function lastKeyOf(node: ProllyNode): Uint8Array {
@@ -107,7 +144,156 @@ function lastKeyOf(node: ProllyNode): Uint8Array {
 
 function firstIsBig(leaf: ProllyNode): boolean {
   if (leaf.size === 0) return false;
-  return leafEntryWeight(leaf.ko[1]! - leaf.ko[0]!, leaf.vo[1]! - leaf.vo[0]!) > BIG_ENTRY_BYTES;
+  const r = leaf.nf;
+  return leafEntryWeight(leaf[r + 2]! - leaf[r + 1]!, leaf[r + 4]! - leaf[r + 3]!) > BIG_ENTRY_BYTES;
+}
+
+/**
+ * True when the leaf's last entry ends it by rule 3 (its own size, or its hash), so that
+ * the node ends there whatever the next entry is.
+ */
+function selfEnded(leaf: ProllyNode): boolean {
+  const size = leaf.size;
+  const r = leaf.nf + REC * (size - 1);
+  const ks = leaf[r + 1]!;
+  const ke = leaf[r + 2]!;
+  const w = leafEntryWeight(ke - ks, leaf[r + 4]! - leaf[r + 3]!);
+  if (w > BIG_ENTRY_BYTES) return true;
+  const s = leaf.bytes.length - leafFraming(size);
+  if (s >= FORCE_SPLIT_BYTES) return true;
+  return s >= NODE_MIN_BYTES && hashBoundary(murmur3(leaf.bytes, ks, ke, SEED0), w, s);
+}
+
+/** Scratch: entry positions of the edits of one patched node. */
+let patchAt = new Int32Array(64);
+
+function notePatch(k: number, i: number): void {
+  if (k >= patchAt.length) {
+    const p = new Int32Array(2 * patchAt.length);
+    p.set(patchAt);
+    patchAt = p;
+  }
+  patchAt[k] = i;
+}
+
+/** A copy of `n` (index and bytes) to patch; `len` bytes long when its size changes. */
+function copyNode(n: ProllyNode, len: number, keep: number): { buf: ArrayBuffer; bytes: Uint8Array } {
+  const words = n.length;
+  if (len === n.bytes.length) {
+    const buf = n.buffer.slice(0, 4 * words + len);
+    return { buf, bytes: new Uint8Array(buf, 4 * words, len) };
+  }
+  const buf = new ArrayBuffer(4 * words + len);
+  new Uint32Array(buf, 0, words).set(n);
+  const bytes = new Uint8Array(buf, 4 * words, len);
+  bytes.set(n.bytes.subarray(0, keep));
+  return { buf, bytes };
+}
+
+/**
+ * Leaf fast path for the run starting at the cursor's leaf with edit `e`: returns the index
+ * of the first edit past the leaf when every edit in it overwrites a value with one of the
+ * same length (then the patched leaf, if any value changed, is queued and its up-edit added),
+ * or `e` when the general path must run.
+ */
+function patchLeaf(ns: NodeStore, cur: LevelCursor, edits: readonly LeafEdit[], e: number, ups: UpEdit[], out: ProllyNode[]): number {
+  const n = cur.cur;
+  const size = n.size;
+  if (size === 0) return e;
+  const E = edits.length;
+  const b = n.bytes;
+  const nf = n.nf;
+  const rl = nf + REC * (size - 1);
+  let f = e;
+  let changed = false;
+  for (; f < E; f++) {
+    const ed = edits[f]!;
+    if (compareRangeTo(b, n[rl + 1]!, n[rl + 2]!, ed.key) < 0) break;
+    const v = ed.value;
+    if (v === null) return e;
+    const i = findInLeaf(n, ed.key);
+    if (i < 0) return e;
+    const r = nf + REC * i;
+    const vs = n[r + 3]!;
+    if (n[r + 4]! - vs !== v.length) return e;
+    if (!changed && !equalSpan(b, vs, v, 0, v.length)) changed = true;
+    notePatch(f - e, i);
+  }
+  const isLast = !cur.hasNext();
+  if (isLast ? f < E : !selfEnded(n)) return e;
+  if (!changed) return f;
+  const { buf, bytes } = copyNode(n, b.length, 0);
+  for (let j = e; j < f; j++) {
+    const v = edits[j]!.value!;
+    const vs = n[nf + REC * patchAt[j - e]! + 3]!;
+    if (v.length <= 64) for (let k = 0; k < v.length; k++) bytes[vs + k] = v[k]!;
+    else bytes.set(v, vs);
+  }
+  const cid = nodeCid(bytes);
+  const node = new ProllyNode(buf, n.length, bytes, cid, nodeKey(cid), 0, size, NO_COUNTS, size, n.pfx);
+  ns.putNode(node);
+  ups.push({ key: lastKeyOf(node), node });
+  out.push(node);
+  return f;
+}
+
+/**
+ * Internal fast path: every edit that falls in the cursor's node replaces a child by one with
+ * the same last key. The links are overwritten in a copy; the counts are re-encoded when they
+ * changed. Returns as `patchLeaf`.
+ */
+function patchInternal(ns: NodeStore, cur: LevelCursor, edits: readonly UpEdit[], e: number, ups: UpEdit[], out: ProllyNode[]): number {
+  const n = cur.cur;
+  const size = n.size;
+  const E = edits.length;
+  const b = n.bytes;
+  const nf = n.nf;
+  const rl = nf + REC * (size - 1);
+  let f = e;
+  let sameCounts = true;
+  for (; f < E; f++) {
+    const ed = edits[f]!;
+    if (compareRangeTo(b, n[rl + 1]!, n[rl + 2]!, ed.key) < 0) break;
+    const c = ed.node;
+    if (c === null) return e;
+    const i = findInLeaf(n, ed.key);
+    if (i < 0) return e;
+    if (c.total !== n.countAt(i)) sameCounts = false;
+    notePatch(f - e, i);
+  }
+  if (f === e || (f < E && !cur.hasNext())) return e;
+  let cum = n.cum;
+  let len = b.length;
+  // the counts are the last field: "n" and its array head come right after the level
+  const countsAt = n[rl + 2]! + 2 + headSize(n.level) + 2 + headSize(size);
+  if (!sameCounts) {
+    cum = new Float64Array(size);
+    const counts = new Float64Array(size);
+    for (let i = 0; i < size; i++) counts[i] = n.countAt(i);
+    for (let j = e; j < f; j++) counts[patchAt[j - e]!] = edits[j]!.node!.total;
+    len = countsAt;
+    let total = 0;
+    for (let i = 0; i < size; i++) {
+      len += headSize(counts[i]!);
+      cum[i] = total += counts[i]!;
+    }
+  }
+  const { buf, bytes } = copyNode(n, len, countsAt);
+  for (let j = e; j < f; j++) {
+    const c = edits[j]!.node!.cid.bytes;
+    const o = n.cidOffset(patchAt[j - e]!);
+    for (let k = 0; k < CID_BYTES; k++) bytes[o + k] = c[k]!;
+  }
+  if (!sameCounts) {
+    let p = countsAt;
+    for (let i = 0; i < size; i++) p = writeHead(bytes, p, 0, i === 0 ? cum[0]! : cum[i]! - cum[i - 1]!);
+  }
+  const cid = nodeCid(bytes);
+  const node = new ProllyNode(buf, n.length, bytes, cid, nodeKey(cid), n.level, size, cum, cum[size - 1]!, n.pfx);
+  ns.putNode(node);
+  ups.push({ key: lastKeyOf(node), node });
+  out.push(node);
+  return f;
 }
 
 /**
@@ -141,9 +327,9 @@ function emitRun(ns: NodeStore, replaced: ProllyNode[], produced: ProllyNode[], 
     else {
       const ra = replaced[a]!;
       const pb = produced[b]!;
-      const ja = 2 * (ra.size - 1);
-      const jb = 2 * (pb.size - 1);
-      c = compareRanges(ra.bytes, ra.ko[ja]!, ra.ko[ja + 1]!, pb.bytes, pb.ko[jb]!, pb.ko[jb + 1]!);
+      const ia = ra.nf + REC * (ra.size - 1);
+      const ib = pb.nf + REC * (pb.size - 1);
+      c = compareRanges(ra.bytes, ra[ia + 1]!, ra[ia + 2]!, pb.bytes, pb[ib + 1]!, pb[ib + 2]!);
     }
     if (c < 0) {
       ups.push({ key: lastKeyOf(replaced[a]!), node: null });
@@ -160,12 +346,17 @@ function emitRun(ns: NodeStore, replaced: ProllyNode[], produced: ProllyNode[], 
   }
 }
 
-/** Feed leaf `n` merged with the edits that fall in it to the writer; returns the next edit index. */
+/**
+ * Feed leaf `n` merged with the edits that fall in it to the writer; returns the next edit
+ * index. When the writer is empty at the start of `n` (both chunkings at a boundary), the old
+ * entries before the first edit keep their old boundary decisions and go in unchecked.
+ */
 function feedLeaf(w: LeafWriter, n: ProllyNode, edits: readonly LeafEdit[], e: number, isLast: boolean): number {
   const b = n.bytes;
-  const ko = n.ko;
+  const nf = n.nf;
   const size = n.size;
   const E = edits.length;
+  let fresh = w.n === 0;
   let i = 0;
   while (i < size) {
     if (e >= E) {
@@ -183,10 +374,19 @@ function feedLeaf(w: LeafWriter, n: ProllyNode, edits: readonly LeafEdit[], e: n
     }
     // old entries before the edit go in as one run
     if (j > i) {
+      if (fresh) {
+        const known = j < size - 1 ? j : size - 1;
+        w.addKnownRun(n, 0, known);
+        i = known;
+      }
       w.addRun(n, i, j);
       i = j;
     }
-    if (i < size && compareRangeTo(b, ko[2 * i]!, ko[2 * i + 1]!, ed.key) === 0) i++; // replaced or deleted
+    fresh = false;
+    if (i < size) {
+      const r = nf + REC * i;
+      if (compareRangeTo(b, n[r + 1]!, n[r + 2]!, ed.key) === 0) i++; // replaced or deleted
+    }
     if (ed.value !== null) w.add(ed.key, 0, ed.key.length, ed.value, 0, ed.value.length);
     e++;
   }
@@ -202,29 +402,30 @@ function feedLeaf(w: LeafWriter, n: ProllyNode, edits: readonly LeafEdit[], e: n
 /** Feed internal node `n` merged with the edits that fall in it to the writer. */
 function feedInternal(w: InternalWriter, n: ProllyNode, edits: readonly UpEdit[], e: number, isLast: boolean): number {
   const b = n.bytes;
-  const ko = n.ko;
+  const nf = n.nf;
   const size = n.size;
   const E = edits.length;
   let i = 0;
   while (i < size) {
     if (e < E) {
       const ed = edits[e]!;
-      const c = compareRangeTo(b, ko[2 * i]!, ko[2 * i + 1]!, ed.key);
+      const r = nf + REC * i;
+      const c = compareRangeTo(b, n[r + 1]!, n[r + 2]!, ed.key);
       if (c >= 0) {
         const p = ed.node;
-        if (p !== null) w.add(ed.key, 0, ed.key.length, p.cid, p.ckey, p.total);
+        if (p !== null) w.add(ed.key, 0, ed.key.length, p.cid.bytes, 0, p.total);
         e++;
         if (c === 0) i++;
         continue;
       }
     }
-    w.add(b, ko[2 * i]!, ko[2 * i + 1]!, n.children[i]!, n.childKeys[i]!, n.countAt(i));
+    w.addChild(n, i);
     i++;
   }
   if (isLast) {
     for (; e < E; e++) {
       const p = edits[e]!.node;
-      if (p !== null) w.add(edits[e]!.key, 0, edits[e]!.key.length, p.cid, p.ckey, p.total);
+      if (p !== null) w.add(edits[e]!.key, 0, edits[e]!.key.length, p.cid.bytes, 0, p.total);
     }
   }
   return e;
@@ -253,7 +454,14 @@ function rechunkLevel(
   let e = 0;
   while (e < E) {
     cur.seek(edits[e]!.key);
-    if (isLeaf && firstIsBig(cur.cur)) cur.prev();
+    if (!(isLeaf && firstIsBig(cur.cur) && cur.prev())) {
+      produced = [];
+      const f = isLeaf ? patchLeaf(ns, cur, edits as LeafEdit[], e, ups, produced) : patchInternal(ns, cur, edits as UpEdit[], e, ups, produced);
+      if (f > e) {
+        e = f;
+        continue;
+      }
+    }
     const replaced: ProllyNode[] = [];
     produced = [];
     let first = true;
@@ -263,13 +471,21 @@ function rechunkLevel(
       if (!first) {
         const belongs = e < E && (isLast || cmpLast(n, edits[e]!.key) >= 0);
         if (!belongs) {
-          const atBoundary = lw !== null ? lw.atBoundaryBefore(leafEntryWeight(n.ko[1]! - n.ko[0]!, n.vo[1]! - n.vo[0]!)) : iw!.atBoundaryBefore();
+          const atBoundary = lw !== null ? lw.atBoundaryBefore(leafEntryWeight(n[n.nf + 2]! - n[n.nf + 1]!, n[n.nf + 4]! - n[n.nf + 3]!)) : iw!.atBoundaryBefore();
           if (atBoundary) break;
         }
       }
       first = false;
       replaced.push(n);
       e = lw !== null ? feedLeaf(lw, n, edits as LeafEdit[], e, isLast) : feedInternal(iw!, n, edits as UpEdit[], e, isLast);
+      if (!isLast && (lw !== null ? lw.n : iw!.n) === 0) {
+        // at a boundary of both chunkings: the run is over unless the next edit falls in the
+        // next node (checked in the parent, without loading it). The next run then starts past
+        // that node, so its step back over a leading big entry never reaches this run.
+        if (e >= E) break;
+        const c = cur.cmpNextLast(edits[e]!.key);
+        if (c !== null && c < 0) break;
+      }
       if (!cur.next()) {
         if (lw !== null) lw.finish();
         else iw!.finish();
@@ -302,7 +518,7 @@ export function mutateTree(ns: NodeStore, root: ProllyNode, edits: readonly Leaf
   }
   if (nodes.length > 1) return buildAbove(ns, nodes);
   let r = nodes[0]!;
-  while (r.level > 0 && r.size === 1) r = childOf(ns, r, 0);
+  while (r.level > 0 && r.size === 1) r = ns.child(r, 0);
   return r;
 }
 

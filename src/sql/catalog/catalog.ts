@@ -18,7 +18,7 @@ import {
   type TriggerObject,
   type ViewObject,
 } from '../../objects/index.js';
-import { TableInfo } from '../storage/table-info.js';
+import { TableInfo, ORDER_INDEX } from '../storage/table-info.js';
 import { TableState } from '../storage/table-state.js';
 import type { TxnAccess } from '../exec/env.js';
 import type { Row } from '../exec/types.js';
@@ -46,6 +46,20 @@ export interface SchemaSource {
   tableKeys(): string[];
   viewKeys(): string[];
   triggerList(): TriggerObject[];
+}
+
+/**
+ * The insertion-order index of a keyless table written before that index existed: rowids
+ * 1…n in hash order, one per copy.
+ */
+function buildOrderIndex(ns: NodeStore, info: TableInfo, rows: Tree): Tree {
+  const entries: { key: Uint8Array; value: Uint8Array }[] = [];
+  let rowid = 0n;
+  for (const e of rows.entries()) {
+    const n = info.keylessCount(e.value);
+    for (let i = 0; i < n; i++) entries.push({ key: info.orderKey(++rowid), value: e.key });
+  }
+  return ProllyTree.build(ns, entries);
 }
 
 /** Decoded schemas shared between catalogs, keyed by schema CID. */
@@ -102,6 +116,7 @@ export class Catalog implements SchemaSource, TxnAccess {
       const s = cache.get(ns, tobj.schema);
       const idx = new Map<string, Tree>();
       for (const [iname, icid] of Object.entries(tobj.indexes)) idx.set(iname, ProllyTree.load(ns, icid));
+      if (s.info.orderIndex && !idx.has(ORDER_INDEX)) idx.set(ORDER_INDEX, buildOrderIndex(ns, s.info, ProllyTree.load(ns, tobj.rows)));
       tables.set(name, new TableState(s.info, ProllyTree.load(ns, tobj.rows), idx, tobj.autoIncrement, tobj.schema, tcid));
       keyParts.push(`${name}=${s.text}`);
     }
@@ -123,7 +138,7 @@ export class Catalog implements SchemaSource, TxnAccess {
   /** Read access for statements that run on the committed state directly (autocommit reads). */
   table(key: string): TableState {
     const t = this.tables.get(key);
-    if (!t) throw new SqlError('SQL_ERROR', `no such table: ${key}`);
+    if (!t) throw new SqlError('NO_SUCH_TABLE', `no such table: ${key}`);
     return t;
   }
   rowCount(key: string): number {

@@ -19,7 +19,7 @@ export function typeNameText(t: TypeName | undefined): string {
 
 function collationName(name: string): string {
   const c = name.toUpperCase();
-  if (c !== 'BINARY' && c !== 'NOCASE' && c !== 'RTRIM') throw new SqlError('SQL_ERROR', `no such collation sequence: ${name}`);
+  if (c !== 'BINARY' && c !== 'NOCASE' && c !== 'RTRIM') throw new SqlError('NO_SUCH_COLLATION', `no such collation sequence: ${name}`);
   return c;
 }
 
@@ -27,7 +27,7 @@ function indexedColumnName(ic: IndexedColumn, what: string): string {
   let e = ic.expr;
   while (e.kind === 'collate') e = e.expr;
   if (e.kind !== 'column' || e.table !== undefined) {
-    throw new SqlError('SQL_ERROR', `expressions are not supported in ${what} yet`);
+    throw new SqlError('NOT_SUPPORTED', `expressions are not supported in ${what} yet`);
   }
   return e.name;
 }
@@ -52,11 +52,11 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
 
   const colTag = (n: string): number => {
     const c = columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
-    if (!c) throw new SqlError('SQL_ERROR', `no such column: ${n}`);
+    if (!c) throw new SqlError('NO_SUCH_COLUMN', `no such column: ${n}`);
     return c.tag;
   };
   const setPk = (cols: KeyColumn[], cname: string | undefined): void => {
-    if (primaryKey) throw new SqlError('SQL_ERROR', `table "${name}" has more than one primary key`);
+    if (primaryKey) throw new SqlError('INVALID_PRIMARY_KEY', `table "${name}" has more than one primary key`);
     primaryKey = cols;
     pkName = cname;
   };
@@ -64,7 +64,7 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
   const defs: ColumnDef[] = stmt.columns;
   for (const def of defs) {
     const k = def.name.toLowerCase();
-    if (seen.has(k)) throw new SqlError('SQL_ERROR', `duplicate column name: ${def.name}`);
+    if (seen.has(k)) throw new SqlError('DUPLICATE_COLUMN', `duplicate column name: ${def.name}`);
     seen.add(k);
     const type = typeNameText(def.type);
     const col: ColumnSchema = { tag: tag++, name: def.name, type, affinity: affinityOf(type), notNull: false };
@@ -105,7 +105,7 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
           break;
         }
         case 'generated':
-          throw new SqlError('SQL_ERROR', 'generated columns are not supported yet');
+          throw new SqlError('NOT_SUPPORTED', 'generated columns are not supported yet');
       }
     }
   }
@@ -144,18 +144,18 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
       }
     }
   }
-  if (columns.length === 0) throw new SqlError('SQL_ERROR', `table ${name} has no columns`);
-  if (stmt.withoutRowid && !primaryKey) throw new SqlError('SQL_ERROR', `PRIMARY KEY missing on table ${name}`);
+  if (columns.length === 0) throw new SqlError('INVALID_TABLE', `table ${name} has no columns`);
+  if (stmt.withoutRowid && !primaryKey) throw new SqlError('INVALID_PRIMARY_KEY', `PRIMARY KEY missing on table ${name}`);
   const pk: KeyColumn[] = primaryKey ?? [];
   // Check duplicate columns in the key.
-  if (new Set(pk.map((k) => k.tag)).size !== pk.length) throw new SqlError('SQL_ERROR', `duplicate column in PRIMARY KEY of ${name}`);
+  if (new Set(pk.map((k) => k.tag)).size !== pk.length) throw new SqlError('INVALID_PRIMARY_KEY', `duplicate column in PRIMARY KEY of ${name}`);
   let rowidAlias: number | undefined;
   if (pk.length === 1 && !pk[0]!.desc) {
     const c = columns.find((x) => x.tag === pk[0]!.tag)!;
     if (c.type.toUpperCase() === 'INTEGER') rowidAlias = c.tag;
   }
   if (autoincrement && rowidAlias === undefined) {
-    throw new SqlError('SQL_ERROR', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
+    throw new SqlError('INVALID_AUTOINCREMENT', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
   }
   for (const k of pk) {
     const c = columns.find((x) => x.tag === k.tag)!;
@@ -188,17 +188,34 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
   return schema;
 }
 
-/** The index schema of a CREATE INDEX on `table`. */
+/**
+ * The index schema of a CREATE INDEX on `table`. An indexed expression that is not a plain
+ * column becomes an expression column (`expr` text, tag -1); `WHERE` makes a partial index.
+ * Both are maintained by the engine's evaluators (`engine/index-compute.ts`).
+ */
 export function buildIndexSchema(stmt: CreateIndexStmt, table: TableSchema): IndexSchema {
   const columns: KeyColumn[] = stmt.columns.map((ic) => {
-    const n = indexedColumnName(ic, 'indexes');
-    const c = table.columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
-    if (!c) throw new SqlError('SQL_ERROR', `no such column: ${n}`);
-    const kc: KeyColumn = { tag: c.tag, desc: ic.direction === 'DESC' };
+    let e = ic.expr;
+    while (e.kind === 'collate') e = e.expr;
     const coll = indexedCollation(ic);
+    if (e.kind !== 'column' || e.table !== undefined) {
+      if (!ic.text) throw new SqlError('NOT_SUPPORTED', 'expression index without source text');
+      if (e.kind === 'literal') throw new SqlError('INVALID_INDEX', 'constant expressions are not allowed in an index');
+      const kc: KeyColumn = { tag: -1, desc: ic.direction === 'DESC', expr: ic.text };
+      if (coll) kc.collation = coll;
+      return kc;
+    }
+    const n = e.name;
+    const c = table.columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
+    if (!c) throw new SqlError('NO_SUCH_COLUMN', `no such column: ${n}`);
+    const kc: KeyColumn = { tag: c.tag, desc: ic.direction === 'DESC' };
     if (coll) kc.collation = coll;
     return kc;
   });
-  if (stmt.where) throw new SqlError('SQL_ERROR', 'partial indexes are not supported yet');
-  return { name: stmt.name, columns, unique: stmt.unique, origin: 'create', sql: stmt.sql };
+  const ix: IndexSchema = { name: stmt.name, columns, unique: stmt.unique, origin: 'create', sql: stmt.sql };
+  if (stmt.where) {
+    if (!stmt.whereText) throw new SqlError('NOT_SUPPORTED', 'partial index without source text');
+    ix.where = stmt.whereText;
+  }
+  return ix;
 }

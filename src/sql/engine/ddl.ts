@@ -1,8 +1,8 @@
 /**
  * Schema statements run against a transaction: CREATE/DROP TABLE, CREATE/DROP INDEX (building
  * the index tree from the table's rows, checking UNIQUE), CREATE/DROP VIEW (validated by
- * planning its query), CREATE/DROP TRIGGER (stored; firing is not implemented yet) and the
- * ALTER TABLE forms that only touch the schema (RENAME TO, ADD / RENAME / DROP COLUMN).
+ * planning its query), CREATE/DROP TRIGGER (stored; `triggers.ts` fires them); ALTER TABLE is
+ * in `alter.ts`.
  *
  * Names of tables, views and indexes share one namespace, as in SQLite.
  */
@@ -16,14 +16,13 @@ import type { Planner } from '../planner/planner.js';
 import { TableInfo } from '../storage/table-info.js';
 import { TableState } from '../storage/table-state.js';
 import { coerceRow } from './coerce.js';
+import { alterTableImpl, type AlterHelpers } from './alter.js';
+import { prepareIndexCompute } from './index-compute.js';
+import { EngineHooks } from './write-hooks.js';
 import type { Transaction } from './transaction.js';
 
-export interface DdlContext {
-  tx: Transaction;
-  ns: NodeStore;
-  /** A planner bound to the transaction's schema (for views and CREATE TABLE … AS). */
-  planner(): Planner;
-}
+export type { DdlContext } from './ddl-context.js';
+import type { DdlContext } from './ddl-context.js';
 
 function indexOwner(tx: Transaction, key: string): TableState | undefined {
   for (const k of tx.tableKeys()) {
@@ -40,19 +39,24 @@ function nameTaken(tx: Transaction, key: string): string | undefined {
   return undefined;
 }
 
+/** The error code of "an object named … already exists", by what holds the name. */
+function existsCode(taken: string): string {
+  return taken === 'index' ? 'INDEX_EXISTS' : taken === 'view' ? 'VIEW_EXISTS' : 'TABLE_EXISTS';
+}
+
 function reserved(name: string): void {
-  if (/^sqlite_/i.test(name)) throw new SqlError('SQL_ERROR', `object name reserved for internal use: ${name}`);
+  if (/^sqlite_/i.test(name)) throw new SqlError('RESERVED_NAME', `object name reserved for internal use: ${name}`);
 }
 
 export function createTable(ctx: DdlContext, stmt: CreateTableStmt): void {
   const { tx } = ctx;
   const key = stmt.name.toLowerCase();
-  if (stmt.schema && !['main', 'temp'].includes(stmt.schema.toLowerCase())) throw new SqlError('SQL_ERROR', `unknown database ${stmt.schema}`);
+  if (stmt.schema && !['main', 'temp'].includes(stmt.schema.toLowerCase())) throw new SqlError('NO_SUCH_DATABASE', `unknown database ${stmt.schema}`);
   const taken = nameTaken(tx, key);
   if (taken) {
     if (stmt.ifNotExists && taken === 'table') return;
     if (stmt.ifNotExists && taken !== 'index') return;
-    throw new SqlError('SQL_ERROR', `${taken === 'index' ? 'there is already an index named' : taken + ''} ${stmt.name}${taken === 'index' ? '' : ' already exists'}`);
+    throw new SqlError(existsCode(taken), `${taken === 'index' ? 'there is already an index named' : taken + ''} ${stmt.name}${taken === 'index' ? '' : ' already exists'}`);
   }
   reserved(stmt.name);
   if (stmt.asSelect) {
@@ -92,33 +96,59 @@ export function createTable(ctx: DdlContext, stmt: CreateTableStmt): void {
   tx.createTable(buildTableSchema(stmt));
 }
 
-/** Build an index tree over the rows of `ts`. Throws on a UNIQUE violation. */
-function buildIndexTree(ns: NodeStore, ts: TableState, info: TableInfo, ixKey: string): ProllyTree {
-  const ix = info.index(ixKey)!;
-  const entries: TreeEntry[] = [];
+/**
+ * Every stored row of `ts` decoded with `info` (a schema with the same row layout), with its
+ * stored key; keyless tables yield one row per copy, in rowid order, with the rowid slot set.
+ * The yielded row buffer is reused.
+ */
+export function* tableRows(ts: TableState, info: TableInfo): Generator<{ row: Row; key: Uint8Array }> {
   const row: Row = new Array(info.width).fill(null);
   const map = info.slotMapAt(0);
+  if (info.keyless && ts.info.orderIndex) {
+    const rows = ts.reader();
+    for (const e of ts.indexReader(ts.info.orderIndex.key).entries()) {
+      const v = rows.get(e.value);
+      if (v === undefined) continue;
+      info.decodeInto(e.value, v, row, 0, map);
+      row[info.rowidSlot] = ts.info.rowidOfIndexKey(e.key);
+      yield { row, key: e.value };
+    }
+    return;
+  }
   for (const e of ts.reader().entries()) {
     info.decodeInto(e.key, e.value, row, 0, map);
-    entries.push({ key: info.indexKey(ix, row, e.key), value: e.key });
+    yield { row, key: e.key };
+  }
+}
+
+/** Build an index tree over the rows of `ts`. Throws on a UNIQUE violation. */
+function buildIndexTree(ctx: DdlContext, ts: TableState, info: TableInfo, ixKey: string): ProllyTree {
+  const ix = info.index(ixKey)!;
+  if (ix.computed) prepareIndexCompute(info, () => ctx.planner());
+  const entries: (TreeEntry & { prefix?: Uint8Array; hasNull?: boolean })[] = [];
+  for (const { row, key } of tableRows(ts, info)) {
+    if (ix.computed && !info.inIndex(ix, row)) continue;
+    const e: TreeEntry & { prefix?: Uint8Array; hasNull?: boolean } = { key: info.indexKey(ix, row, key), value: key };
     if (ix.unique) {
       // remember the prefix for the duplicate check below
-      (entries[entries.length - 1] as TreeEntry & { prefix?: Uint8Array; hasNull?: boolean }).prefix = info.indexPrefix(ix, row);
-      (entries[entries.length - 1] as TreeEntry & { hasNull?: boolean }).hasNull = ix.slots.some((s) => row[s] === null);
+      e.prefix = info.indexPrefix(ix, row);
+      e.hasNull = info.indexHasNull(ix, row);
     }
+    entries.push(e);
   }
   entries.sort((a, b) => compareBytes(a.key, b.key));
   if (ix.unique) {
     for (let i = 1; i < entries.length; i++) {
-      const a = entries[i - 1] as TreeEntry & { prefix: Uint8Array; hasNull: boolean };
-      const b = entries[i] as TreeEntry & { prefix: Uint8Array; hasNull: boolean };
-      if (!a.hasNull && compareBytes(a.prefix, b.prefix) === 0) {
+      const a = entries[i - 1]!;
+      const b = entries[i]!;
+      if (!a.hasNull && compareBytes(a.prefix!, b.prefix!) === 0) {
+        if (ix.slots.includes(-1)) throw new ConstraintError('UNIQUE', `UNIQUE constraint failed: index '${ix.schema.name}'`);
         const cols = ix.slots.map((s) => `${info.name}.${info.columns[s]!.name}`).join(', ');
         throw new ConstraintError('UNIQUE', `UNIQUE constraint failed: ${cols}`);
       }
     }
   }
-  return ProllyTree.build(ns, entries.map((e) => ({ key: e.key, value: e.value })));
+  return ProllyTree.build(ctx.ns, entries.map((e) => ({ key: e.key, value: e.value })));
 }
 
 /** A table's state after a schema change, with `rebuild` index trees built from its rows. */
@@ -126,10 +156,10 @@ function withSchema(ctx: DdlContext, ts: TableState, schema: TableSchema, rebuil
   const info = new TableInfo(schema);
   const cur = ts.fork();
   const trees = new Map<string, ProllyTree | import('../../objects/index.js').Tree>();
-  for (const ix of info.indexes) {
+  for (const ix of info.storedIndexes) {
     const old = cur.indexes.get(ix.key);
     if (old && !rebuild.includes(ix.key)) trees.set(ix.key, old.tree);
-    else trees.set(ix.key, buildIndexTree(ctx.ns, cur, info, ix.key));
+    else trees.set(ix.key, buildIndexTree(ctx, cur, info, ix.key));
   }
   return new TableState(info, cur.rows, trees, cur.autoIncrement, undefined, undefined);
 }
@@ -140,14 +170,14 @@ export function createIndex(ctx: DdlContext, stmt: CreateIndexStmt): void {
   const taken = nameTaken(tx, key);
   if (taken) {
     if (stmt.ifNotExists && taken === 'index') return;
-    throw new SqlError('SQL_ERROR', taken === 'index' ? `index ${stmt.name} already exists` : `there is already a ${taken} named ${stmt.name}`);
+    throw new SqlError(existsCode(taken), taken === 'index' ? `index ${stmt.name} already exists` : `there is already a ${taken} named ${stmt.name}`);
   }
   reserved(stmt.name);
   const tkey = stmt.table.toLowerCase();
   const info = tx.tableInfo(tkey);
   if (!info) {
-    if (tx.view(tkey)) throw new SqlError('SQL_ERROR', `views may not be indexed`);
-    throw new SqlError('SQL_ERROR', `no such table: ${stmt.table}`);
+    if (tx.view(tkey)) throw new SqlError('VIEW_NOT_INDEXABLE', `views may not be indexed`);
+    throw new SqlError('NO_SUCH_TABLE', `no such table: ${stmt.table}`);
   }
   const ix: IndexSchema = buildIndexSchema(stmt, info.schema);
   const schema: TableSchema = { ...info.schema, indexes: [...info.schema.indexes, ix] };
@@ -162,10 +192,19 @@ export function drop(ctx: DdlContext, stmt: DropStmt): void {
     case 'table': {
       if (!tx.tableInfo(key)) {
         if (stmt.ifExists) return;
-        if (tx.view(key)) throw new SqlError('SQL_ERROR', `use DROP VIEW to delete view ${stmt.name}`);
-        throw new SqlError('SQL_ERROR', `no such table: ${stmt.name}`);
+        if (tx.view(key)) throw new SqlError('WRONG_OBJECT_TYPE', `use DROP VIEW to delete view ${stmt.name}`);
+        throw new SqlError('NO_SUCH_TABLE', `no such table: ${stmt.name}`);
       }
-      if (/^sqlite_/i.test(stmt.name)) throw new SqlError('SQL_ERROR', `table ${stmt.name} may not be dropped`);
+      if (/^sqlite_/i.test(stmt.name)) throw new SqlError('RESERVED_NAME', `table ${stmt.name} may not be dropped`);
+      // As SQLite with foreign keys on: an implicit DELETE of every row first, applying the
+      // ON DELETE actions of other tables' foreign keys (no triggers fire).
+      const hooks = tx.writer.hooks;
+      if (hooks instanceof EngineHooks && hooks.fks.referencing(tx, key).some((r) => r.child !== key)) {
+        const ts = tx.table(key);
+        const rows: Row[] = [];
+        for (const r of tableRows(ts, ts.info)) rows.push(r.row.slice());
+        for (const row of rows) hooks.fks.parentDeleted(tx, tx.writer, ts.info, row, key);
+      }
       tx.dropTable(key);
       return;
     }
@@ -173,11 +212,11 @@ export function drop(ctx: DdlContext, stmt: DropStmt): void {
       const owner = indexOwner(tx, key);
       if (!owner) {
         if (stmt.ifExists) return;
-        throw new SqlError('SQL_ERROR', `no such index: ${stmt.name}`);
+        throw new SqlError('NO_SUCH_INDEX', `no such index: ${stmt.name}`);
       }
       const ix = owner.info.index(key)!;
       if (ix.schema.origin !== 'create') {
-        throw new SqlError('SQL_ERROR', 'index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped');
+        throw new SqlError('CANNOT_DROP_INDEX', 'index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped');
       }
       const schema: TableSchema = { ...owner.info.schema, indexes: owner.info.schema.indexes.filter((i) => i.name.toLowerCase() !== key) };
       tx.replaceTable(owner.info.key, withSchema(ctx, owner, schema, []));
@@ -186,16 +225,17 @@ export function drop(ctx: DdlContext, stmt: DropStmt): void {
     case 'view': {
       if (!tx.view(key)) {
         if (stmt.ifExists) return;
-        if (tx.tableInfo(key)) throw new SqlError('SQL_ERROR', `use DROP TABLE to delete table ${stmt.name}`);
-        throw new SqlError('SQL_ERROR', `no such view: ${stmt.name}`);
+        if (tx.tableInfo(key)) throw new SqlError('WRONG_OBJECT_TYPE', `use DROP TABLE to delete table ${stmt.name}`);
+        throw new SqlError('NO_SUCH_VIEW', `no such view: ${stmt.name}`);
       }
       tx.setView(key, undefined);
+      for (const t of tx.triggerList()) if (t.table === key) tx.dropTrigger(t.name.toLowerCase());
       return;
     }
     case 'trigger': {
       if (!tx.trigger(key)) {
         if (stmt.ifExists) return;
-        throw new SqlError('SQL_ERROR', `no such trigger: ${stmt.name}`);
+        throw new SqlError('NO_SUCH_TRIGGER', `no such trigger: ${stmt.name}`);
       }
       tx.dropTrigger(key);
       return;
@@ -209,13 +249,13 @@ export function createView(ctx: DdlContext, stmt: CreateViewStmt): void {
   const taken = nameTaken(tx, key);
   if (taken) {
     if (stmt.ifNotExists) return;
-    throw new SqlError('SQL_ERROR', `${taken} ${stmt.name} already exists`);
+    throw new SqlError(existsCode(taken), `${taken} ${stmt.name} already exists`);
   }
   reserved(stmt.name);
   // Validate: the query must plan against the current schema.
   const pq = ctx.planner().planQuery(stmt.query, { nameParent: undefined, lexicalParent: undefined, depth: 0, ctes: undefined });
   if (stmt.columns && stmt.columns.length !== pq.plan.columns.length) {
-    throw new SqlError('SQL_ERROR', `expected ${stmt.columns.length} columns for '${stmt.name}' but got ${pq.plan.columns.length}`);
+    throw new SqlError('COLUMN_COUNT_MISMATCH', `expected ${stmt.columns.length} columns for '${stmt.name}' but got ${pq.plan.columns.length}`);
   }
   tx.setView(key, { name: stmt.name, sql: stmt.sql });
 }
@@ -225,80 +265,25 @@ export function createTrigger(ctx: DdlContext, stmt: CreateTriggerStmt): void {
   const key = stmt.name.toLowerCase();
   if (tx.trigger(key)) {
     if (stmt.ifNotExists) return;
-    throw new SqlError('SQL_ERROR', `trigger ${stmt.name} already exists`);
+    throw new SqlError('TRIGGER_EXISTS', `trigger ${stmt.name} already exists`);
   }
   const tkey = stmt.table.toLowerCase();
   if (!tx.tableInfo(tkey)) {
-    if (tx.view(tkey) && stmt.timing !== 'INSTEAD OF') throw new SqlError('SQL_ERROR', `cannot create ${stmt.timing} trigger on view: ${stmt.table}`);
-    if (!tx.view(tkey)) throw new SqlError('SQL_ERROR', `no such table: main.${stmt.table}`);
+    if (tx.view(tkey) && stmt.timing !== 'INSTEAD OF') throw new SqlError('INVALID_TRIGGER', `cannot create ${stmt.timing} trigger on view: ${stmt.table}`);
+    if (!tx.view(tkey)) throw new SqlError('NO_SUCH_TABLE', `no such table: main.${stmt.table}`);
   } else if (stmt.timing === 'INSTEAD OF') {
-    throw new SqlError('SQL_ERROR', `cannot create INSTEAD OF trigger on table: ${stmt.table}`);
+    throw new SqlError('INVALID_TRIGGER', `cannot create INSTEAD OF trigger on table: ${stmt.table}`);
   }
   tx.setTrigger(key, { name: stmt.name, table: tkey, sql: stmt.sql });
 }
 
 export function alterTable(ctx: DdlContext, stmt: AlterTableStmt): void {
-  const { tx } = ctx;
-  const key = stmt.table.toLowerCase();
-  const info = tx.tableInfo(key);
-  if (!info) throw new SqlError('SQL_ERROR', `no such table: ${stmt.table}`);
-  const ts = tx.table(key);
-  const s = info.schema;
-  const a = stmt.action;
-  switch (a.kind) {
-    case 'renameTable': {
-      const nk = a.to.toLowerCase();
-      if (nk !== key && nameTaken(tx, nk)) throw new SqlError('SQL_ERROR', `there is already another table or index with this name: ${a.to}`);
-      reserved(a.to);
-      const schema: TableSchema = { ...s, name: a.to, sql: s.sql.replace(/^(\s*CREATE\s+(?:TEMP\w*\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?)("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[^\s(]+)/i, `$1"${a.to.replace(/"/g, '""')}"`) };
-      const moved = withSchema(ctx, ts, schema, []);
-      tx.dropTable(key);
-      tx.replaceTable(nk, moved);
-      return;
-    }
-    case 'addColumn': {
-      const def = a.column;
-      if (info.columnSlot(def.name) >= 0) throw new SqlError('SQL_ERROR', `duplicate column name: ${def.name}`);
-      const type = typeNameText(def.type);
-      const col: TableSchema['columns'][number] = { tag: s.nextTag, name: def.name, type, affinity: affinityOf(type), notNull: false };
-      for (const c of def.constraints) {
-        if (c.kind === 'primaryKey' || c.kind === 'unique') throw new SqlError('SQL_ERROR', `Cannot add a ${c.kind === 'primaryKey' ? 'PRIMARY KEY' : 'UNIQUE'} column`);
-        if (c.kind === 'notNull') col.notNull = true;
-        if (c.kind === 'default') col.default = c.text;
-        if (c.kind === 'collate') col.collation = c.collation.toUpperCase();
-        if (c.kind === 'generated') throw new SqlError('SQL_ERROR', 'generated columns are not supported yet');
-      }
-      if (col.notNull && col.default === undefined && ts.reader().count > 0) throw new SqlError('SQL_ERROR', 'Cannot add a NOT NULL column with default value NULL');
-      if (col.default !== undefined && ts.reader().count > 0 && !/^\s*null\s*$/i.test(col.default)) {
-        throw new SqlError('SQL_ERROR', 'ADD COLUMN with a non-NULL DEFAULT on a non-empty table is not supported yet');
-      }
-      const schema: TableSchema = { ...s, columns: [...s.columns, col], nextTag: s.nextTag + 1, sql: s.sql.replace(/\)\s*$/, `, ${stmt.sql.replace(/^[\s\S]*?\bADD\s+(?:COLUMN\s+)?/i, '')})`) };
-      tx.replaceTable(key, withSchema(ctx, ts, schema, []));
-      return;
-    }
-    case 'renameColumn': {
-      const slot = info.columnSlot(a.from);
-      if (slot < 0) throw new SqlError('SQL_ERROR', `no such column: "${a.from}"`);
-      if (info.columnSlot(a.to) >= 0 && a.to.toLowerCase() !== a.from.toLowerCase()) throw new SqlError('SQL_ERROR', `duplicate column name: ${a.to}`);
-      const columns = s.columns.map((c, i) => (i === slot ? { ...c, name: a.to } : c));
-      tx.replaceTable(key, withSchema(ctx, ts, { ...s, columns }, []));
-      return;
-    }
-    case 'dropColumn': {
-      const slot = info.columnSlot(a.name);
-      if (slot < 0) {
-        if (a.ifExists) return;
-        throw new SqlError('SQL_ERROR', `no such column: "${a.name}"`);
-      }
-      const tag = s.columns[slot]!.tag;
-      if (s.primaryKey.some((k) => k.tag === tag)) throw new SqlError('SQL_ERROR', `cannot drop PRIMARY KEY column: "${a.name}"`);
-      if (s.indexes.some((i) => i.columns.some((k) => k.tag === tag))) throw new SqlError('SQL_ERROR', `cannot drop indexed column: "${a.name}"`);
-      if (info.keyless) throw new SqlError('SQL_ERROR', 'DROP COLUMN on a table without a primary key is not supported yet');
-      const columns = s.columns.filter((_, i) => i !== slot);
-      tx.replaceTable(key, withSchema(ctx, ts, { ...s, columns }, []));
-      return;
-    }
-    default:
-      throw new SqlError('SQL_ERROR', `ALTER TABLE ${a.kind} is not supported yet`);
-  }
+  const helpers: AlterHelpers = {
+    nameTaken: (k) => nameTaken(ctx.tx, k),
+    reserved,
+    withSchema: (ts, schema, rebuild) => withSchema(ctx, ts, schema, rebuild),
+    buildIndex: (ts, info, ixKey) => buildIndexTree(ctx, ts, info, ixKey),
+    tableRows,
+  };
+  alterTableImpl(ctx, helpers, stmt);
 }

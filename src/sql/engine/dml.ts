@@ -3,24 +3,32 @@
  *
  * - INSERT: VALUES rows, a SELECT (materialised first, so `INSERT INTO t SELECT … FROM t` sees
  *   the table as it was) or DEFAULT VALUES; column defaults (stored SQL text, compiled);
- *   affinity; NOT NULL and CHECK; conflict actions (OR IGNORE / OR REPLACE / REPLACE INTO).
+ *   affinity; NOT NULL and CHECK; conflict actions (OR ABORT / FAIL / ROLLBACK / IGNORE /
+ *   REPLACE, REPLACE INTO); upserts `ON CONFLICT [(cols)] DO NOTHING | DO UPDATE SET … [WHERE]`
+ *   (several clauses, tried in order against the first uniqueness conflict — primary key,
+ *   then UNIQUE indexes; `excluded.col` is the proposed row).
  * - UPDATE / DELETE: the matching rows are collected first through the best access path
  *   (no Halloween problem), then changed; every SET expression reads the old row.
+ *   `UPDATE … FROM` joins the target with the FROM items (first match per target row);
+ *   `SET (a, b) = (…)` takes a row value or a subquery; `ORDER BY … LIMIT … OFFSET` picks
+ *   which rows change.
+ * - OR FAIL / OR ROLLBACK mark the error they raise (`failedStatementResolution`) so the
+ *   session keeps the statement's earlier changes, or ends the transaction.
  * - DELETE without WHERE empties the table's trees in O(1).
  * - RETURNING evaluates its expressions on each written row.
  */
 import { ConstraintError, SqlError } from '../../errors/index.js';
-import { ProllyTree, type NodeStore, type SqlValue } from '../../objects/index.js';
-import type { DeleteStmt, InsertStmt, UpdateStmt } from '../ast.js';
+import { ProllyTree, compareBytes, prefixUpperBound, type NodeStore, type SqlValue } from '../../objects/index.js';
+import type { DeleteStmt, InsertStmt, Pos, UpdateStmt } from '../ast.js';
 import { parseExpression } from '../parser/index.js';
 import { truthy } from '../values/index.js';
 import type { SchemaSource } from '../catalog/catalog.js';
-import { ExprCompiler, type Eval } from '../exec/compile-expr.js';
+import { ExprCompiler, type Eval, type Pred } from '../exec/compile-expr.js';
 import type { ExecEnv } from '../exec/env.js';
-import type { ColumnMeta, PlanNode, Row } from '../exec/types.js';
-import type { Planner } from '../planner/planner.js';
+import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Row } from '../exec/types.js';
+import { posOf, type Planner } from '../planner/planner.js';
 import type { TableInfo } from '../storage/table-info.js';
-import type { OnConflict } from '../storage/row-writer.js';
+import { sameCell, type OnConflict } from '../storage/row-writer.js';
 import type { TableState } from '../storage/table-state.js';
 import { coerceRow, coerceValue } from './coerce.js';
 import type { Transaction } from './transaction.js';
@@ -35,21 +43,20 @@ export interface DmlResult {
 export interface CompiledDml {
   readonly table: string;
   readonly returning: ColumnMeta[] | undefined;
+  /** The plan for EXPLAIN: the statement, then the rows it reads. */
+  explain(): ExplainLine;
   run(tx: Transaction): DmlResult;
 }
 
-function targetInfo(schema: SchemaSource, name: string): TableInfo {
+function targetInfo(schema: SchemaSource, name: string, pos: Pos | undefined): TableInfo {
   const key = name.toLowerCase();
   const info = schema.tableInfo(key);
   if (info) {
-    // Triggers are stored but do not fire yet: refuse rather than silently skip them.
-    const trig = schema.triggerList().find((t) => t.table === key);
-    if (trig) throw new SqlError('NOT_SUPPORTED', `table ${info.name} has trigger ${trig.name}; triggers do not fire yet, so writes to it are refused`);
     return info;
   }
-  if (schema.view(key)) throw new SqlError('SQL_ERROR', `cannot modify ${name} because it is a view`);
-  if (key === 'sqlite_schema' || key === 'sqlite_master') throw new SqlError('SQL_ERROR', `table ${name} may not be modified`);
-  throw new SqlError('SQL_ERROR', `no such table: ${name}`);
+  if (schema.view(key)) throw new SqlError('READONLY_TABLE', `cannot modify ${name} because it is a view`, posOf({ pos }, name));
+  if (key === 'sqlite_schema' || key === 'sqlite_master') throw new SqlError('READONLY_TABLE', `table ${name} may not be modified`, posOf({ pos }, name));
+  throw new SqlError('NO_SUCH_TABLE', `no such table: ${name}`, posOf({ pos }, name));
 }
 
 /** Compiled CHECK constraints and NOT NULL columns of a table, evaluated on a full row. */
@@ -103,46 +110,123 @@ function compileReturning(planner: Planner, info: TableInfo, alias: string | und
   return { cols: b.columns, exprs: b.exprs.map((e) => c.compile(e)) };
 }
 
+/**
+ * Statement-level conflict resolution of a failed statement: `OR FAIL` keeps the changes the
+ * statement made before the failing row; `OR ROLLBACK` ends the whole transaction. The
+ * session asks for it when a statement throws (ABORT, the default, undoes the statement).
+ */
+const resolutions = new WeakMap<object, 'FAIL' | 'ROLLBACK'>();
+
+export function failedStatementResolution(e: unknown): 'FAIL' | 'ROLLBACK' | undefined {
+  return typeof e === 'object' && e !== null ? resolutions.get(e) : undefined;
+}
+
+function noteResolution(e: unknown, onConflict: OnConflict): void {
+  if ((onConflict === 'FAIL' || onConflict === 'ROLLBACK') && e instanceof ConstraintError) resolutions.set(e, onConflict);
+}
+
+/** Table slot of a column named in INSERT / SET (rowid aliases included), or a typed error. */
+function slotOf(info: TableInfo, n: string, insert: boolean): number {
+  let s = info.columnSlot(n);
+  if (s < 0 && /^(rowid|oid|_rowid_)$/i.test(n) && info.rowidSlot >= 0) s = info.rowidSlot;
+  if (s < 0) {
+    if (insert) throw new SqlError('NO_SUCH_COLUMN', `table ${info.name} has no column named ${n}`);
+    throw new SqlError('NO_SUCH_COLUMN', `no such column: ${n}`);
+  }
+  return s;
+}
+
+/** One compiled ON CONFLICT clause. */
+interface CompiledUpsert {
+  /** 'pk', an index key, or undefined (any uniqueness constraint). */
+  target: string | undefined;
+  action: { kind: 'nothing' } | { kind: 'update'; sets: { slot: number; f: Eval }[]; where: Pred | undefined };
+}
+
+function compileUpserts(stmt: InsertStmt, info: TableInfo, planner: Planner, env: ExecEnv): CompiledUpsert[] {
+  const list = stmt.upserts ?? [];
+  return list.map((u, i) => {
+    let target: string | undefined;
+    if (u.target) {
+      const slots = u.target.columns.map((c) => {
+        let e = c.expr;
+        while (e.kind === 'collate') e = e.expr;
+        if (e.kind !== 'column') throw new SqlError('UPSERT_TARGET_MISMATCH', 'ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint', posOf(c.expr));
+        return slotOf(info, e.name, false);
+      });
+      const same = (a: number[]): boolean => a.length === slots.length && a.every((x) => slots.includes(x)) && slots.every((x) => a.includes(x));
+      if (!info.keyless && same(info.pkSlots)) target = 'pk';
+      else target = info.indexes.find((ix) => ix.unique && same(ix.slots))?.key;
+      if (target === undefined) {
+        throw new SqlError('UPSERT_TARGET_MISMATCH', 'ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint', posOf(u.target.columns[0]?.expr));
+      }
+    } else if (i < list.length - 1) {
+      throw new SqlError('UPSERT_TARGET_MISSING', 'an ON CONFLICT clause without a conflict target must be the last one');
+    }
+    if (u.action.kind === 'nothing') return { target, action: { kind: 'nothing' } };
+    const scope = planner.upsertScope(info, stmt.alias);
+    const c = new ExprCompiler(env, 0);
+    const sets: { slot: number; f: Eval }[] = [];
+    for (const sc of u.action.sets) {
+      const slots = sc.columns.map((n) => slotOf(info, n, false));
+      const exprs = planner.bindRowValue(sc.expr, slots.length, scope);
+      slots.forEach((slot, j) => sets.push({ slot, f: c.compile(exprs[j]!) }));
+    }
+    const where = u.action.where ? c.predicate(planner.bindExpr(u.action.where, scope, { aggs: false, aliases: false })) : undefined;
+    return { target, action: { kind: 'update', sets, where } };
+  });
+}
+
+/** The uniqueness conflicts of `row` (primary key first, then UNIQUE indexes). */
+function findConflicts(ts: TableState, row: Row): { target: string; key: Uint8Array }[] {
+  const info = ts.info;
+  const out: { target: string; key: Uint8Array }[] = [];
+  if (!info.keyless) {
+    const key = info.encodeKey(row);
+    if (ts.reader().get(key) !== undefined) out.push({ target: 'pk', key });
+  }
+  for (const ix of info.indexes) {
+    if (!ix.unique) continue;
+    if (ix.slots.some((s) => row[s] === null)) continue;
+    const prefix = info.indexPrefix(ix, row);
+    const end = prefixUpperBound(prefix);
+    for (const e of ts.indexReader(ix.key).entries(end ? { start: prefix, end } : { start: prefix })) {
+      out.push({ target: ix.key, key: e.value });
+      break;
+    }
+  }
+  return out;
+}
+
 export function compileInsert(stmt: InsertStmt, planner: Planner, schema: SchemaSource, env: ExecEnv): CompiledDml {
-  const info = targetInfo(schema, stmt.table);
+  const info = targetInfo(schema, stmt.table, stmt.pos);
   const width = info.width;
   const onConflict: OnConflict = stmt.orAction ?? 'ABORT';
-  if (stmt.upserts?.length) throw new SqlError('SQL_ERROR', 'ON CONFLICT clauses are not supported yet');
   // Target slots in source order.
   let slots: number[];
   if (stmt.columns) {
-    slots = stmt.columns.map((n) => {
-      let s = info.columnSlot(n);
-      if (s < 0 && /^(rowid|oid|_rowid_)$/i.test(n) && info.rowidSlot >= 0) s = info.rowidSlot;
-      if (s < 0) throw new SqlError('SQL_ERROR', `table ${info.name} has no column named ${n}`);
-      return s;
-    });
-    if (new Set(slots).size !== slots.length) throw new SqlError('SQL_ERROR', 'duplicate column name in INSERT column list');
+    slots = stmt.columns.map((n) => slotOf(info, n, true));
+    if (new Set(slots).size !== slots.length) throw new SqlError('DUPLICATE_COLUMN', 'duplicate column name in INSERT column list');
   } else slots = info.columns.map((_, i) => i);
 
   const compiler = new ExprCompiler(env, 0);
   const ctes = planner.withCtes(stmt.with);
+  const countError = (n: number): SqlError =>
+    new SqlError(
+      'COLUMN_COUNT_MISMATCH',
+      stmt.columns ? `${n} values for ${slots.length} columns` : `table ${info.name} has ${slots.length} columns but ${n} values were supplied`,
+    );
   let source: { kind: 'values'; rows: Eval[][] } | { kind: 'query'; plan: PlanNode } | { kind: 'default' };
   if (stmt.source.kind === 'values') {
     const scope = planner.emptyScope();
     const rows = stmt.source.rows.map((r) => {
-      if (r.length !== slots.length) {
-        throw new SqlError(
-          'SQL_ERROR',
-          stmt.columns ? `${r.length} values for ${slots.length} columns` : `table ${info.name} has ${slots.length} columns but ${r.length} values were supplied`,
-        );
-      }
+      if (r.length !== slots.length) throw countError(r.length);
       return r.map((e) => compiler.compile(planner.bindExpr(e, scope, { aggs: false, aliases: false })));
     });
     source = { kind: 'values', rows };
   } else if (stmt.source.kind === 'query') {
     const pq = planner.planQuery(stmt.source.query, { nameParent: undefined, lexicalParent: undefined, depth: 0, ctes });
-    if (pq.plan.columns.length !== slots.length) {
-      throw new SqlError(
-        'SQL_ERROR',
-        stmt.columns ? `${pq.plan.columns.length} values for ${slots.length} columns` : `table ${info.name} has ${slots.length} columns but ${pq.plan.columns.length} values were supplied`,
-      );
-    }
+    if (pq.plan.columns.length !== slots.length) throw countError(pq.plan.columns.length);
     source = { kind: 'query', plan: pq.plan };
   } else {
     slots = [];
@@ -156,10 +240,28 @@ export function compileInsert(stmt: InsertStmt, planner: Planner, schema: Schema
   const missing = info.columns.map((_, i) => i).filter((i) => !provided.has(i));
   const checks = new RowChecks(info, planner, env);
   const returning = compileReturning(planner, info, stmt.alias, stmt, env);
+  const upserts = compileUpserts(stmt, info, planner, env);
   const empty: Row = [];
 
-  /** Insert one source row; returns the rowid (or 0n) when written, undefined when skipped. */
-  const insertOne = (tx: Transaction, ts: TableState, src: Row, out: Row[] | undefined): bigint | undefined => {
+  /** Apply an upsert's DO UPDATE to the existing row under `key`; false when its WHERE skipped it. */
+  const upsertUpdate = (tx: Transaction, ts: TableState, u: Extract<CompiledUpsert['action'], { kind: 'update' }>, key: Uint8Array, proposed: Row, out: Row[] | undefined): boolean => {
+    const existing = tx.writer.readRow(ts, key);
+    if (!existing) return false;
+    const buf = existing.concat(proposed);
+    if (u.where && !u.where(buf)) return false;
+    const vals = u.sets.map((s) => s.f(buf));
+    const row = existing.slice();
+    u.sets.forEach((s, i) => (row[s.slot] = coerceValue(info, s.slot, vals[i]!)));
+    if (info.rowidSlot >= 0 && row[info.rowidSlot] === null) tx.writer.assignRowid(ts, row);
+    checks.notNullOk(row, 'ABORT');
+    checks.checkOk(row, 'ABORT');
+    if (!tx.writer.update(ts, key, existing, row, 'ABORT')) return false;
+    if (out) out.push(returning!.exprs.map((f) => f(row)));
+    return true;
+  };
+
+  /** Insert one source row: the rowid (or 0n) when inserted, 'updated' by an upsert, undefined when skipped. */
+  const insertOne = (tx: Transaction, ts: TableState, src: Row, out: Row[] | undefined): bigint | 'updated' | undefined => {
     const row: Row = new Array(width);
     for (const i of missing) row[i] = defaults[i] ? defaults[i]!(empty) : null;
     for (let j = 0; j < slots.length; j++) row[slots[j]!] = src[j]!;
@@ -167,16 +269,35 @@ export function compileInsert(stmt: InsertStmt, planner: Planner, schema: Schema
     if (!checks.notNullOk(row, onConflict, defaults)) return undefined;
     if (info.rowidSlot >= 0 && row[info.rowidSlot] === null) tx.writer.assignRowid(ts, row);
     if (!checks.checkOk(row, onConflict)) return undefined;
+    if (upserts.length) {
+      // As in SQLite, the constraints named by ON CONFLICT clauses are checked first, clause
+      // by clause; a clause without a target takes any remaining conflict.
+      const cs = findConflicts(ts, row);
+      if (cs.length) {
+        for (const u of upserts) {
+          const c = u.target === undefined ? cs[0] : cs.find((x) => x.target === u.target);
+          if (!c) continue;
+          if (u.action.kind === 'nothing') return undefined;
+          return upsertUpdate(tx, ts, u.action, c.key, row, out) ? 'updated' : undefined;
+        }
+      }
+    }
     const o = tx.writer.insert(ts, row, onConflict);
     if (!o.inserted) return undefined;
     if (out) out.push(returning!.exprs.map((f) => f(row)));
     return o.rowid ?? 0n;
   };
   const single = source.kind === 'values' && source.rows.length === 1 ? source.rows[0]! : undefined;
+  const conflictText = upserts.length ? ` (UPSERT: ${upserts.map((u) => (u.target ?? 'ANY').toUpperCase() + ' ' + (u.action.kind === 'nothing' ? 'DO NOTHING' : 'DO UPDATE')).join(', ')})` : '';
 
   return {
     table: info.key,
     returning: returning?.cols,
+    explain: () =>
+      line(
+        `${onConflict === 'ABORT' ? 'INSERT' : `INSERT OR ${onConflict}`} INTO ${info.name}${conflictText}`,
+        source.kind === 'query' ? source.plan.explain() : line(source.kind === 'values' ? `SCAN ${source.rows.length} CONSTANT ROW${source.rows.length === 1 ? '' : 'S'}` : 'DEFAULT VALUES'),
+      ),
     run(tx: Transaction): DmlResult {
       const ts = tx.tableForWrite(info.key);
       const out: Row[] | undefined = returning ? [] : undefined;
@@ -198,11 +319,16 @@ export function compileInsert(stmt: InsertStmt, planner: Planner, schema: Schema
         const pull = source.plan.open();
         for (let r = pull(); r !== undefined; r = pull()) rows.push(r.slice());
       } else rows = [[]];
-      for (const r of rows) {
-        const id = insertOne(tx, ts, r, out);
-        if (id === undefined) continue;
-        changes++;
-        if (info.rowidSlot >= 0) lastRowid = id;
+      try {
+        for (const r of rows) {
+          const id = insertOne(tx, ts, r, out);
+          if (id === undefined) continue;
+          changes++;
+          if (id !== 'updated' && info.rowidSlot >= 0) lastRowid = id;
+        }
+      } catch (e) {
+        noteResolution(e, onConflict);
+        throw e;
       }
       const res: DmlResult = { changes };
       if (lastRowid !== undefined) res.lastInsertRowid = lastRowid;
@@ -212,57 +338,110 @@ export function compileInsert(stmt: InsertStmt, planner: Planner, schema: Schema
   };
 }
 
-/** Collect the rows a pipeline yields (copies of the table's slots). */
-function collectRows(plan: PlanNode, width: number): Row[] {
-  const rows: Row[] = [];
-  const pull = plan.open();
-  for (let r = pull(); r !== undefined; r = pull()) rows.push(r.slice(0, width));
-  return rows;
-}
-
 function rowKeyOf(info: TableInfo, row: Row): Uint8Array {
   return info.keyless ? info.keylessKey(row) : info.encodeKey(row);
 }
 
+/** Latin-1 text of key bytes (a Map key). */
+function keyText(k: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < k.length; i++) s += String.fromCharCode(k[i]!);
+  return s;
+}
+
+/**
+ * Collect the target rows of an UPDATE / DELETE (full joined rows). With UPDATE … FROM a
+ * target row may match several FROM rows: only the first is used (as SQLite does). Keyless
+ * tables keep duplicates (each stored copy is one row).
+ */
+function collectTargets(plan: PlanNode, info: TableInfo, joined: boolean, width: number, keyOrder: boolean): Row[] {
+  const rows: Row[] = [];
+  const pull = plan.open();
+  const seen = joined ? new Set<string>() : undefined;
+  for (let p = pull(); p !== undefined; p = pull()) {
+    const r = p.slice(0, width);
+    if (seen) {
+      const k = keyText(rowKeyOf(info, r));
+      if (seen.has(k)) continue;
+      seen.add(k);
+    }
+    rows.push(r);
+  }
+  if (keyOrder && rows.length > 1) {
+    // ORDER BY … LIMIT only chooses the rows; SQLite then changes them in table order.
+    const keyed = rows.map((r) => ({ r, k: rowKeyOf(info, r) }));
+    keyed.sort((a, b) => compareBytes(a.k, b.k));
+    return keyed.map((x) => x.r);
+  }
+  return rows;
+}
+
 export function compileUpdate(stmt: UpdateStmt, planner: Planner, schema: SchemaSource, env: ExecEnv): CompiledDml {
-  const info = targetInfo(schema, stmt.table);
-  if (stmt.from) throw new SqlError('SQL_ERROR', 'UPDATE … FROM is not supported yet');
-  if (stmt.orderBy?.length || stmt.limit) throw new SqlError('SQL_ERROR', 'UPDATE with ORDER BY/LIMIT is not supported yet');
+  const info = targetInfo(schema, stmt.table, stmt.pos);
   const onConflict: OnConflict = stmt.orAction ?? 'ABORT';
   const ctes = planner.withCtes(stmt.with);
-  const { scope, pipeline } = planner.planTableAccess(info, stmt.alias, stmt.where, ctes);
   const compiler = new ExprCompiler(env, 0);
   const sets: { slot: number; f: Eval }[] = [];
-  for (const sc of stmt.sets) {
-    if (sc.columns.length !== 1) throw new SqlError('SQL_ERROR', 'row-value SET is not supported yet');
-    const n = sc.columns[0]!;
-    let s = info.columnSlot(n);
-    if (s < 0 && /^(rowid|oid|_rowid_)$/i.test(n) && info.rowidSlot >= 0) s = info.rowidSlot;
-    if (s < 0) throw new SqlError('SQL_ERROR', `no such column: ${n}`);
-    sets.push({ slot: s, f: compiler.compile(planner.bindExpr(sc.expr, scope, { aggs: false, aliases: false })) });
-  }
+  const src: Parameters<Planner['planDmlRows']>[0] = {
+    info,
+    alias: stmt.alias,
+    ctes,
+    bind: (scope) => {
+      for (const sc of stmt.sets) {
+        const slots = sc.columns.map((n) => slotOf(info, n, false));
+        const exprs = planner.bindRowValue(sc.expr, slots.length, scope);
+        slots.forEach((slot, j) => sets.push({ slot, f: compiler.compile(exprs[j]!) }));
+      }
+    },
+  };
+  if (stmt.from) src.from = stmt.from;
+  if (stmt.where) src.where = stmt.where;
+  if (stmt.orderBy?.length) src.orderBy = stmt.orderBy;
+  if (stmt.limit) src.limit = stmt.limit;
+  if (stmt.offset) src.offset = stmt.offset;
+  const { plan, scope } = planner.planDmlRows(src);
+  const fullWidth = scope.width;
   const checks = new RowChecks(info, planner, env);
   const returning = compileReturning(planner, info, stmt.alias, stmt, env);
   const width = info.width;
+  const joined = stmt.from !== undefined;
+  const limited = !!stmt.orderBy?.length || stmt.limit !== undefined;
   return {
     table: info.key,
     returning: returning?.cols,
+    explain: () => line(`UPDATE ${info.name}`, plan.explain()),
     run(tx: Transaction): DmlResult {
       const ts = tx.tableForWrite(info.key);
-      const rows = collectRows(pipeline, width);
+      const rows = collectTargets(plan, info, joined, fullWidth, limited);
       let changes = 0;
       const out: Row[] | undefined = returning ? [] : undefined;
       const vals: SqlValue[] = new Array(sets.length);
-      for (const old of rows) {
-        for (let i = 0; i < sets.length; i++) vals[i] = sets[i]!.f(old);
-        const row = old.slice();
-        for (let i = 0; i < sets.length; i++) row[sets[i]!.slot] = coerceValue(info, sets[i]!.slot, vals[i]!);
-        if (info.rowidSlot >= 0 && row[info.rowidSlot] === null) tx.writer.assignRowid(ts, row);
-        if (!checks.notNullOk(row, onConflict)) continue;
-        if (!checks.checkOk(row, onConflict)) continue;
-        if (!tx.writer.update(ts, rowKeyOf(info, old), old, row, onConflict)) continue;
-        changes++;
-        if (out) out.push(returning!.exprs.map((f) => f(row)));
+      // Once a write may have touched another collected row (REPLACE deleted one, a key moved
+      // onto one), each row is re-read by key and skipped when gone, as SQLite does.
+      let recheck = false;
+      try {
+        for (const full of rows) {
+          let old = full.length === width ? full : full.slice(0, width);
+          if (recheck) {
+            const cur = tx.writer.readRow(ts, rowKeyOf(info, old));
+            if (!cur) continue;
+            for (let i = 0; i < width; i++) full[i] = cur[i]!;
+            old = cur;
+          }
+          for (let i = 0; i < sets.length; i++) vals[i] = sets[i]!.f(full);
+          const row = old.slice();
+          for (let i = 0; i < sets.length; i++) row[sets[i]!.slot] = coerceValue(info, sets[i]!.slot, vals[i]!);
+          if (info.rowidSlot >= 0 && row[info.rowidSlot] === null) tx.writer.assignRowid(ts, row);
+          if (!checks.notNullOk(row, onConflict)) continue;
+          if (!checks.checkOk(row, onConflict)) continue;
+          if (!tx.writer.update(ts, rowKeyOf(info, old), old, row, onConflict)) continue;
+          if (!recheck && (onConflict === 'REPLACE' || info.keyless || info.pkSlots.some((s) => !sameCell(old[s]!, row[s]!)))) recheck = true;
+          changes++;
+          if (out) out.push(returning!.exprs.map((f) => f(row)));
+        }
+      } catch (e) {
+        noteResolution(e, onConflict);
+        throw e;
       }
       const res: DmlResult = { changes };
       if (out) res.rows = out;
@@ -272,23 +451,30 @@ export function compileUpdate(stmt: UpdateStmt, planner: Planner, schema: Schema
 }
 
 export function compileDelete(stmt: DeleteStmt, planner: Planner, schema: SchemaSource, env: ExecEnv, ns: NodeStore): CompiledDml {
-  const info = targetInfo(schema, stmt.table);
-  if (stmt.orderBy?.length || stmt.limit) throw new SqlError('SQL_ERROR', 'DELETE with ORDER BY/LIMIT is not supported yet');
+  const info = targetInfo(schema, stmt.table, stmt.pos);
   const ctes = planner.withCtes(stmt.with);
-  const { pipeline } = planner.planTableAccess(info, stmt.alias, stmt.where, ctes);
+  const src: Parameters<Planner['planDmlRows']>[0] = { info, alias: stmt.alias, ctes };
+  if (stmt.where) src.where = stmt.where;
+  if (stmt.orderBy?.length) src.orderBy = stmt.orderBy;
+  if (stmt.limit) src.limit = stmt.limit;
+  if (stmt.offset) src.offset = stmt.offset;
+  const { plan } = planner.planDmlRows(src);
   const returning = compileReturning(planner, info, stmt.alias, stmt, env);
   const width = info.width;
-  const truncate = !stmt.where && !returning;
+  const truncate = !stmt.where && !returning && !stmt.limit;
+  const limited = !!stmt.orderBy?.length || stmt.limit !== undefined;
   return {
     table: info.key,
     returning: returning?.cols,
+    explain: () => (truncate ? line(`DELETE FROM ${info.name} (CLEAR TABLE)`) : line(`DELETE FROM ${info.name}`, plan.explain())),
     run(tx: Transaction): DmlResult {
       const ts: TableState = tx.tableForWrite(info.key);
       if (truncate) return { changes: tx.writer.truncate(ts, ProllyTree.empty(ns)) };
-      const rows = collectRows(pipeline, width);
+      const rows = collectTargets(plan, info, false, width, limited);
       let changes = 0;
       const out: Row[] | undefined = returning ? [] : undefined;
-      for (const old of rows) {
+      for (const full of rows) {
+        const old = full.length === width ? full : full.slice(0, width);
         if (!tx.writer.deleteRow(ts, rowKeyOf(info, old), old)) continue;
         changes++;
         if (out) out.push(returning!.exprs.map((f) => f(old)));

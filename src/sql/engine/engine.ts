@@ -7,6 +7,10 @@
  *
  * Readers never wait: a statement or transaction reads the catalog that was committed when it
  * started, which never changes (trees are immutable).
+ *
+ * A versioned database has one Engine per branch in use (src/sql/version/control.ts), all on
+ * one NodeStore: they share the schema cache and a flush lock, and their RootStore commits on
+ * the branch.
  */
 import { SqlError } from '../../errors/index.js';
 import type { NodeStore } from '../../objects/index.js';
@@ -23,13 +27,18 @@ export interface EngineOptions {
   roots: RootStore;
   /** fsync each commit (default true). */
   syncCommits?: boolean;
+  /** Decoded schemas shared with other engines over the same NodeStore (one per branch). */
+  schemas?: SchemaCache;
+  /** Serialises NodeStore flushes of engines sharing one NodeStore (one per branch). */
+  flushLock?: Mutex;
 }
 
 export class Engine {
   readonly ns: NodeStore;
   readonly roots: RootStore;
-  readonly schemas = new SchemaCache();
+  readonly schemas: SchemaCache;
   readonly writeLock = new Mutex();
+  private readonly flushLock: Mutex;
   private current: Catalog;
   private readonly storedSql = new Map<string, Statement>();
   private closed = false;
@@ -37,12 +46,14 @@ export class Engine {
   private constructor(opts: EngineOptions, catalog: Catalog) {
     this.ns = opts.ns;
     this.roots = opts.roots;
+    this.schemas = opts.schemas ?? new SchemaCache();
+    this.flushLock = opts.flushLock ?? new Mutex();
     this.current = catalog;
   }
 
   static async open(opts: EngineOptions): Promise<Engine> {
     const rootCid = await opts.roots.load();
-    const cache = new SchemaCache();
+    const cache = opts.schemas ?? new SchemaCache();
     const catalog = rootCid ? Catalog.load(opts.ns, rootCid, cache) : Catalog.empty();
     const e = new Engine(opts, catalog);
     for (const t of catalog.tables.values()) if (t.schemaCid) e.schemas.remember(t.schemaCid, t.info);
@@ -60,6 +71,15 @@ export class Engine {
 
   close(): void {
     this.closed = true;
+  }
+
+  /**
+   * Replace the committed state with `catalog` (a hard reset, or a branch moved by the
+   * versioning layer). The caller holds the write lock; open transactions keep their snapshot
+   * and fail with BUSY if they try to commit.
+   */
+  reset(catalog: Catalog): void {
+    this.current = catalog;
   }
 
   private readonly open = new Set<Transaction>();
@@ -105,8 +125,13 @@ export class Engine {
     const built = tx.buildRoot(this.schemas);
     if (!built) return;
     if (this.current.rootCid && built.rootCid.equals(this.current.rootCid)) return;
-    await this.ns.flush({ sync: false });
-    await this.roots.publish(this.current.rootCid, built.rootCid, { statements: tx.statements });
+    await this.flushLock.acquire();
+    try {
+      await this.ns.flush({ sync: false });
+    } finally {
+      this.flushLock.release();
+    }
+    await this.roots.publish(this.current.rootCid, built.rootCid, { statements: tx.statements, ...tx.commitInfo });
     this.current = built.catalog;
   }
 }

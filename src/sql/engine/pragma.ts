@@ -1,5 +1,6 @@
 /**
  * PRAGMA statements: `table_info(t)` / `table_xinfo(t)`, `index_list(t)`, `index_info(i)`,
+ * `foreign_key_list(t)`, `foreign_keys` (always 1: foreign keys are always enforced),
  * `table_list`. Other pragmas (journal_mode, synchronous, foreign_keys, …) are accepted and
  * return nothing: storage settings are fixed by the engine.
  */
@@ -18,7 +19,7 @@ function argName(stmt: PragmaStmt): string | undefined {
   if (!v) return undefined;
   if (v.kind === 'literal' && typeof v.value === 'string') return v.value;
   if (v.kind === 'column') return v.name;
-  throw new SqlError('SQL_ERROR', `bad argument to PRAGMA ${stmt.name}`);
+  throw new SqlError('INVALID_PRAGMA', `bad argument to PRAGMA ${stmt.name}`);
 }
 
 export function pragma(stmt: PragmaStmt, schema: SchemaSource): { columns: ColumnMeta[]; rows(tx: TxnAccess): Row[] } {
@@ -47,7 +48,8 @@ export function pragma(stmt: PragmaStmt, schema: SchemaSource): { columns: Colum
       return {
         columns: cols(['seq', 'INTEGER'], ['name', 'TEXT'], ['unique', 'INTEGER'], ['origin', 'TEXT'], ['partial', 'INTEGER']),
         rows: () =>
-          (info?.indexes ?? []).map((ix, i) => [BigInt(i), ix.schema.name, ix.unique ? 1n : 0n, ix.schema.origin === 'unique' ? 'u' : 'c', ix.schema.where ? 1n : 0n]),
+          // SQLite lists the most recent index first.
+          [...(info?.indexes ?? [])].reverse().map((ix, i) => [BigInt(i), ix.schema.name, ix.unique ? 1n : 0n, ix.schema.origin === 'unique' ? 'u' : 'c', ix.schema.where ? 1n : 0n]),
       };
     }
     case 'index_info': {
@@ -58,9 +60,33 @@ export function pragma(stmt: PragmaStmt, schema: SchemaSource): { columns: Colum
           for (const k of schema.tableKeys()) {
             const info = schema.tableInfo(k)!;
             const ix = n ? info.index(n) : undefined;
-            if (ix) return ix.slots.map((s, i) => [BigInt(i), BigInt(s), info.columns[s]!.name]);
+            if (ix) return ix.slots.map((s, i) => [BigInt(i), BigInt(s < 0 ? -2 : s), s < 0 ? null : info.columns[s]!.name]);
           }
           return [];
+        },
+      };
+    }
+    case 'foreign_keys':
+      // Foreign keys are always enforced (foreign-keys.ts); setting the pragma changes nothing.
+      return stmt.value ? { columns: [], rows: () => [] } : { columns: cols(['foreign_keys', 'INTEGER']), rows: () => [[1n]] };
+    case 'foreign_key_list': {
+      const t = argName(stmt);
+      const info = t ? schema.tableInfo(t.toLowerCase()) : undefined;
+      return {
+        columns: cols(['id', 'INTEGER'], ['seq', 'INTEGER'], ['table', 'TEXT'], ['from', 'TEXT'], ['to', 'TEXT'], ['on_update', 'TEXT'], ['on_delete', 'TEXT'], ['match', 'TEXT']),
+        rows: () => {
+          if (!info) return [];
+          const fks = info.schema.foreignKeys;
+          const out: Row[] = [];
+          // SQLite numbers them from the last declared one.
+          for (let i = fks.length - 1, id = 0; i >= 0; i--, id++) {
+            const f = fks[i]!;
+            f.columns.forEach((tag, seq) => {
+              const from = info.columns[info.slotOfTag[tag]!]?.name ?? null;
+              out.push([BigInt(id), BigInt(seq), f.table, from, f.refColumns[seq] ?? null, f.onUpdate, f.onDelete, 'NONE']);
+            });
+          }
+          return out;
         },
       };
     }

@@ -9,6 +9,10 @@ import type { CID } from '../../hash/index.js';
 export interface CommitInfo {
   /** SQL text of the statements that changed data or schema, in order. */
   statements: string[];
+  /** Commit message given by the caller (else one is generated from `statements`). */
+  message?: string;
+  /** Commit author given by the caller (else the database's default author). */
+  author?: string;
 }
 
 export interface RootStore {

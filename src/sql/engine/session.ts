@@ -9,7 +9,13 @@
  * - A failing statement inside a transaction is undone alone (statement-level rollback).
  * - SAVEPOINT / RELEASE / ROLLBACK TO are marks in the undo log; a SAVEPOINT outside BEGIN
  *   starts a transaction that its RELEASE commits.
- * - Prepared statements cache their compiled program per schema key.
+ * - Prepared statements cache their compiled program per schema key (and, for statements that
+ *   read AS OF, while the versions they read still resolve the same way).
+ * - In a versioned database (`version` set) the session runs on its branch's engine (USE
+ *   BRANCH swaps it), refuses writes on a read-only branch or pinned version before anything
+ *   runs, stamps commits with its message/author, and hands version-control statements to
+ *   src/sql/version. A statement whose AS OF needs an asynchronous lookup (a ref log not
+ *   loaded, a commit-id prefix) is retried once after that lookup.
  */
 import { SqlError } from '../../errors/index.js';
 import type { SqlValue } from '../../objects/index.js';
@@ -18,7 +24,11 @@ import { parse, parseOne } from '../parser/index.js';
 import type { SchemaSource } from '../catalog/catalog.js';
 import type { SessionCounters } from '../exec/env.js';
 import type { ColumnMeta, Pull, Row } from '../exec/types.js';
-import { compileStatement, type Compiled, type Outcome } from './compile.js';
+import { ExecEnv } from '../exec/env.js';
+import { ParamMap } from '../planner/params.js';
+import { compileStatement, type CompileContext, type Compiled, type Outcome } from './compile.js';
+import { NeedsAsyncError } from '../version/as-of.js';
+import { failedStatementResolution } from './dml.js';
 import type { Engine } from './engine.js';
 import type { Transaction } from './transaction.js';
 
@@ -34,7 +44,7 @@ export class Prepared {
   /** The compiled program for `schema` (recompiled when the schema changed or it is in use). */
   compiled(schema: SchemaSource, session: Session): Compiled {
     const c = this.cache;
-    if (c && !c.busy && c.schemaKey === schema.schemaKey) return c;
+    if (c && !c.busy && c.schemaKey === schema.schemaKey && (c.valid === undefined || c.valid(session.execParams))) return c;
     const fresh = session.compile(this.stmt, schema);
     if (!c || !c.busy) this.cache = fresh;
     return fresh;
@@ -60,15 +70,55 @@ function emptyResult(counters: SessionCounters): ExecResult {
   return { columns: [], rows: undefined, changes: 0, lastInsertRowid: counters.lastInsertRowid, done() {} };
 }
 
+/**
+ * What a versioned database adds to a session (src/sql/version/session-version.ts): AS OF and
+ * system-table hooks for the compiler, the read-only guard, commit message/author, and the
+ * version-control statements.
+ */
+export interface SessionVersionHooks {
+  readonly hooks: CompileContext['hooks'];
+  /** Throws `READ_ONLY_BRANCH` when the session may not write. */
+  checkWritable(): void;
+  /** Message and author for the commit being made (consumes a message set for it). */
+  commitInfo(): { message?: string; author?: string };
+  beginCompile(): void;
+  endCompile(c: Compiled): void;
+  isVersionStatement(stmt: Statement): boolean;
+  execute(stmt: Statement, params: SqlValue[]): Promise<ExecResult>;
+  /** Load what the statement's AS OF clauses need before a retry. */
+  warm(stmt: Statement, params: readonly SqlValue[]): Promise<void>;
+}
+
+/** Give every parameter of a (version-control) statement its slot. */
+function slotParams(node: unknown, params: ParamMap, depth: number): void {
+  if (depth > 100 || node === null || typeof node !== 'object' || node instanceof Uint8Array) return;
+  if (Array.isArray(node)) {
+    for (const x of node) slotParams(x, params, depth + 1);
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  if (o.kind === 'param') params.slot(o as { index?: number; name?: string });
+  for (const k of Object.keys(o)) if (k !== 'pos') slotParams(o[k], params, depth + 1);
+}
+
 export class Session {
   readonly counters: SessionCounters = { changes: 0, totalChanges: 0, lastInsertRowid: 0n };
+  /** The engine (a branch of a versioned database) statements run on; USE BRANCH changes it. */
+  engine: Engine;
+  /** Versioning of this session (undefined for a plain engine). */
+  version: SessionVersionHooks | undefined;
+  /** Parameter values of the statement being executed (AS OF values are read from them). */
+  execParams: SqlValue[] | undefined;
   private txn: Transaction | undefined;
   private holdsLock = false;
   private startedBySavepoint = false;
   private iterators = 0;
   private readonly prepCache = new Map<string, Prepared>();
 
-  constructor(readonly engine: Engine) {}
+  constructor(engine: Engine, version?: SessionVersionHooks) {
+    this.engine = engine;
+    this.version = version;
+  }
 
   get inTransaction(): boolean {
     return this.txn !== undefined;
@@ -80,11 +130,28 @@ export class Session {
   }
 
   compile(stmt: Statement, schema: SchemaSource): Compiled {
-    return compileStatement(stmt, schema, {
+    const v = this.version;
+    if (!v) {
+      return compileStatement(stmt, schema, {
+        ns: this.engine.ns,
+        counters: this.counters,
+        parse: (sql) => this.engine.parseStored(sql),
+      });
+    }
+    if (v.isVersionStatement(stmt)) {
+      const params = new ParamMap();
+      slotParams(stmt, params, 0);
+      return { schemaKey: schema.schemaKey, params, columns: [], reader: stmt.kind === 'show' || stmt.kind === 'call', writes: false, env: new ExecEnv(this.counters), busy: false, execute: () => ({ kind: 'done', changes: 0 }) };
+    }
+    v.beginCompile();
+    const c = compileStatement(stmt, schema, {
       ns: this.engine.ns,
       counters: this.counters,
       parse: (sql) => this.engine.parseStored(sql),
+      hooks: v.hooks,
     });
+    v.endCompile(c);
+    return c;
   }
 
   /** Parse one statement (cached by text). */
@@ -128,6 +195,22 @@ export class Session {
   executeSync(prep: Prepared, params: SqlValue[]): ExecResult | undefined {
     if (this.engine.isClosed) throw new SqlError('DATABASE_CLOSED', 'The database is closed');
     if (prep.isControl) return undefined;
+    if (this.version) {
+      if (this.version.isVersionStatement(prep.stmt)) return undefined;
+      this.execParams = params;
+      try {
+        return this.executeSyncInner(prep, params);
+      } catch (e) {
+        if (e instanceof NeedsAsyncError) return undefined;
+        throw e;
+      } finally {
+        this.execParams = undefined;
+      }
+    }
+    return this.executeSyncInner(prep, params);
+  }
+
+  private executeSyncInner(prep: Prepared, params: SqlValue[]): ExecResult | undefined {
     const txn = this.txn;
     if (!txn) {
       const committed = this.engine.committed;
@@ -148,6 +231,25 @@ export class Session {
 
   async execute(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
     if (this.engine.isClosed) throw new SqlError('DATABASE_CLOSED', 'The database is closed');
+    const v = this.version;
+    if (!v) return this.executeInner(prep, params);
+    if (v.isVersionStatement(prep.stmt)) return v.execute(prep.stmt, params);
+    this.execParams = params;
+    try {
+      try {
+        return await this.executeInner(prep, params);
+      } catch (e) {
+        if (!(e instanceof NeedsAsyncError)) throw e;
+      }
+      await v.warm(prep.stmt, params);
+      this.execParams = params;
+      return await this.executeInner(prep, params);
+    } finally {
+      this.execParams = undefined;
+    }
+  }
+
+  private async executeInner(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
     const stmt = prep.stmt;
     switch (stmt.kind) {
       case 'begin':
@@ -168,6 +270,7 @@ export class Session {
     let c = prep.compiled(txn, this);
     if (c.writes && !this.holdsLock) {
       if (this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
+      this.version?.checkWritable();
       await this.lockForWrite(txn);
       if (this.txn !== txn) throw new SqlError('SQL_ERROR', 'the transaction ended while this statement waited');
       c = prep.compiled(txn, this);
@@ -184,7 +287,14 @@ export class Session {
       out = c.execute(txn, params);
     } catch (e) {
       c.busy = false;
-      txn.undo.rollbackTo(mark);
+      // OR FAIL keeps the statement's earlier changes; OR ROLLBACK ends the transaction.
+      const how = failedStatementResolution(e);
+      if (how === 'ROLLBACK') {
+        this.engine.end(txn);
+        this.txn = undefined;
+        this.releaseLock();
+      } else if (how === 'FAIL') txn.statements.push(prep.sql);
+      else txn.undo.rollbackTo(mark);
       throw e;
     }
     if (c.writes && out.kind !== 'rows') txn.statements.push(prep.sql);
@@ -223,6 +333,7 @@ export class Session {
         throw e;
       }
     }
+    this.version?.checkWritable();
     await engine.writeLock.acquire();
     try {
       const tx = engine.newTransaction();
@@ -232,12 +343,23 @@ export class Session {
       try {
         out = c.execute(tx, params);
       } catch (e) {
+        if (failedStatementResolution(e) === 'FAIL' && tx.changed) {
+          // OR FAIL: the rows written before the failing one stay (and commit).
+          tx.statements.push(prep.sql);
+          try {
+            await engine.commit(tx);
+          } finally {
+            engine.end(tx);
+          }
+          throw e;
+        }
         engine.end(tx);
         throw e;
       } finally {
         c.busy = false;
       }
       tx.statements.push(prep.sql);
+      if (this.version) tx.commitInfo = this.version.commitInfo();
       try {
         await engine.commit(tx);
       } finally {
@@ -281,7 +403,10 @@ export class Session {
     const txn = this.txn;
     if (!txn) throw new SqlError('SQL_ERROR', 'cannot commit - no transaction is active');
     if (this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
-    if (txn.changed) await this.engine.commit(txn);
+    if (txn.changed) {
+      if (this.version) txn.commitInfo = this.version.commitInfo();
+      await this.engine.commit(txn);
+    }
     this.engine.end(txn);
     this.txn = undefined;
     this.releaseLock();

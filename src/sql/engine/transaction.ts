@@ -46,6 +46,8 @@ export class Transaction implements TxnAccess, SchemaSource {
   changed = false;
   /** SQL text of the statements that changed something (for commit messages). */
   readonly statements: string[] = [];
+  /** Message and author for the commit this transaction becomes (versioned databases). */
+  commitInfo: { message?: string; author?: string } = {};
   readonly savepoints: { name: string; mark: number }[] = [];
 
   constructor(
@@ -89,7 +91,7 @@ export class Transaction implements TxnAccess, SchemaSource {
 
   table(key: string): TableState {
     const t = this.tableMap().get(key);
-    if (!t) throw new SqlError('SQL_ERROR', `no such table: ${key}`);
+    if (!t) throw new SqlError('NO_SUCH_TABLE', `no such table: ${key}`);
     return t;
   }
 
@@ -108,7 +110,7 @@ export class Transaction implements TxnAccess, SchemaSource {
   tableForWrite(key: string): TableState {
     const tables = this.ownTables();
     const t = tables.get(key);
-    if (!t) throw new SqlError('SQL_ERROR', `no such table: ${key}`);
+    if (!t) throw new SqlError('NO_SUCH_TABLE', `no such table: ${key}`);
     if (this.base.tables.get(key) === t) {
       const f = t.fork();
       tables.set(key, f);
@@ -139,7 +141,7 @@ export class Transaction implements TxnAccess, SchemaSource {
     const key = schema.name.toLowerCase();
     const info = new TableInfo(schema);
     const empty = ProllyTree.empty(this.ns);
-    const idx = new Map(info.indexes.map((i) => [i.key, empty] as const));
+    const idx = new Map(info.storedIndexes.map((i) => [i.key, empty] as const));
     const ts = new TableState(info, empty, idx, 0n, undefined, undefined);
     tables.set(key, ts);
     this.undo.action(() => tables.delete(key));

@@ -207,7 +207,7 @@ export class ExprCompiler {
         };
       }
       case 'row':
-        throw new SqlError('SQL_ERROR', 'row value misused');
+        throw new SqlError('ROW_VALUE_MISUSED', 'row value misused');
       case 'raise': {
         const msg = e.message ?? '';
         const action = e.action;
@@ -336,7 +336,7 @@ export class ExprCompiler {
   private rowCompare(e: Extract<BExpr, { k: 'binary' }>): Eval {
     const li = e.l.k === 'row' ? e.l.items : [e.l];
     const ri = e.r.k === 'row' ? e.r.items : [e.r];
-    if (li.length !== ri.length) throw new SqlError('SQL_ERROR', 'row value misused');
+    if (li.length !== ri.length) throw new SqlError('ROW_VALUE_MISUSED', 'row value misused');
     const ls = li.map((x) => this.compile(x));
     const rs = ri.map((x) => this.compile(x));
     const affs = li.map((x, i) => [affinityOf(x), affinityOf(ri[i]!)] as const);
@@ -438,7 +438,7 @@ export class ExprCompiler {
     const op = e.op;
     if (op === 'REGEXP' || op === 'MATCH') {
       return () => {
-        throw new SqlError('SQL_ERROR', `no such function: ${op.toLowerCase()}`);
+        throw new SqlError('NO_SUCH_FUNCTION', `no such function: ${op.toLowerCase()}`);
       };
     }
     return (row) => {
@@ -450,7 +450,7 @@ export class ExprCompiler {
         const ev = esc(row);
         if (ev === null) return null;
         escape = toText(ev)!;
-        if ([...escape].length !== 1) throw new SqlError('SQL_ERROR', 'ESCAPE expression must be a single character');
+        if ([...escape].length !== 1) throw new SqlError('BAD_ESCAPE', 'ESCAPE expression must be a single character');
       }
       const m = op === 'GLOB' ? globMatch(toText(pat)!, toText(x)!) : likeMatch(toText(pat)!, toText(x)!, escape);
       return m !== not ? T : F;
@@ -526,7 +526,7 @@ export class ExprCompiler {
     const lhs = e.e.k === 'row' ? e.e.items : [e.e];
     const n = lhs.length;
     if (plan.columns.length !== n) {
-      throw new SqlError('SQL_ERROR', `sub-select returns ${plan.columns.length} columns - expected ${n}`);
+      throw new SqlError('COLUMN_COUNT_MISMATCH', `sub-select returns ${plan.columns.length} columns - expected ${n}`);
     }
     const xs = lhs.map((x) => this.compile(x));
     const affs = lhs.map((x, i) => comparisonAffinity(affinityOf(x), plan.columns[i]!.affinity));

@@ -6,10 +6,14 @@
 import { SqlError } from '../../errors/index.js';
 import type { SqlValue } from '../../objects/index.js';
 import { compareValues, toInteger, type Collation } from '../values/index.js';
-import type { ExecEnv } from './env.js';
+import type { ExecEnv, TxnAccess } from './env.js';
 import type { Eval, Pred } from './compile-expr.js';
 import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
 import { rowKey } from './value-key.js';
+import { probeRanges, type KeyProbe } from './sources.js';
+import type { IndexInfo } from '../storage/table-info.js';
+import type { TreeReader } from '../storage/table-state.js';
+import type { RangeOptions, Tree } from '../../objects/index.js';
 
 export class FilterNode implements PlanNode {
   constructor(
@@ -292,6 +296,88 @@ export function collect(plan: PlanNode): Row[] {
   return out;
 }
 
+/**
+ * `SELECT count(*) FROM t WHERE …` where a primary-key or index probe represents the whole
+ * WHERE: the count of each exact key range comes from the tree's subtree counts
+ * (`countRange`, O(log n)); a range that is not exact (a column that may store a number in
+ * several forms) or a tree with pending edits is walked, testing WHERE on each row.
+ */
+export class CountRangeNode implements PlanNode {
+  constructor(
+    private readonly env: ExecEnv,
+    readonly columns: ColumnMeta[],
+    private readonly tableKey: string,
+    private readonly probe: KeyProbe,
+    private readonly index: IndexInfo | undefined,
+    private readonly where: Pred,
+    private readonly label: string,
+    /** An AS OF version to read (absent: the running transaction). */
+    private readonly snapshot?: TxnAccess,
+  ) {}
+  explain(): ExplainLine {
+    return line(`${this.label} (COUNT FROM TREE)`);
+  }
+  open(): Pull {
+    let done = false;
+    return () => {
+      if (done) return undefined;
+      done = true;
+      const ts = (this.snapshot ?? this.env.tx).table(this.tableKey);
+      const info = ts.info;
+      const rows = ts.reader();
+      let clean: Tree | undefined;
+      let tree: TreeReader;
+      if (this.index) {
+        const st = ts.indexes.get(this.index.key)!;
+        tree = st.editor ?? st.tree;
+        clean = st.editor && st.editor.dirty ? undefined : st.editor ? st.editor.base : st.tree;
+      } else {
+        tree = rows;
+        clean = ts.cleanRows();
+      }
+      const row: Row = new Array(info.width).fill(null);
+      const ranges = probeRanges(this.probe, row, this.env, new Map(), false);
+      const slotMap = info.slotOfTag;
+      const test = (key: Uint8Array, value: Uint8Array): boolean => {
+        info.decodeInto(key, value, row, 0, slotMap);
+        return this.where(row);
+      };
+      let n = 0;
+      for (const r of ranges) {
+        if (r.exact && clean) {
+          if (r.point) n += clean.has(r.point) ? 1 : 0;
+          else {
+            const o: RangeOptions = {};
+            if (r.start) o.start = r.start;
+            if (r.end) o.end = r.end;
+            n += clean.countRange(o);
+          }
+          continue;
+        }
+        if (r.point) {
+          const v = tree.get(r.point);
+          if (v === undefined) continue;
+          if (this.index) {
+            const rv = rows.get(v);
+            if (rv !== undefined && test(v, rv)) n++;
+          } else if (test(r.point, v)) n++;
+          continue;
+        }
+        const o: RangeOptions = {};
+        if (r.start) o.start = r.start;
+        if (r.end) o.end = r.end;
+        for (const e of tree.entries(o)) {
+          if (this.index) {
+            const rv = rows.get(e.value);
+            if (rv !== undefined && test(e.value, rv)) n++;
+          } else if (test(e.key, e.value)) n++;
+        }
+      }
+      return [BigInt(n)];
+    };
+  }
+}
+
 /** `SELECT count(*) FROM t` answered from the tree's subtree counts. */
 export class CountStarNode implements PlanNode {
   constructor(
@@ -299,6 +385,7 @@ export class CountStarNode implements PlanNode {
     readonly columns: ColumnMeta[],
     private readonly tableKey: string,
     private readonly tableName: string,
+    private readonly snapshot?: TxnAccess,
   ) {}
   explain(): ExplainLine {
     return line(`SCAN ${this.tableName} (COUNT FROM TREE)`);
@@ -308,12 +395,11 @@ export class CountStarNode implements PlanNode {
     return () => {
       if (done) return undefined;
       done = true;
-      const ts = this.env.tx.table(this.tableKey);
+      const ts = (this.snapshot ?? this.env.tx).table(this.tableKey);
       const r = ts.reader();
       if (!ts.info.keyless) return [BigInt(r.count)];
-      let n = 0;
-      for (const e of r.entries()) n += ts.info.keylessCount(e.value);
-      return [BigInt(n)];
+      // A keyless table's insertion-order index has one entry per row copy.
+      return [BigInt(ts.indexReader(ts.info.orderIndex!.key).count)];
     };
   }
 }

@@ -4,10 +4,17 @@
  * Conditions run at the first level where everything they read is bound; LEFT JOIN levels
  * null-extend when their ON conditions match nothing. With no levels it yields one empty row
  * (a SELECT without FROM).
+ *
+ * RIGHT / FULL JOIN: the level of the right-hand relation remembers (by value) which of its
+ * rows matched an ON condition; when the nested loop is done, an extra pass scans that
+ * relation again and emits the rows that never matched, with every earlier level NULL, then
+ * continues into the later levels as usual (so a later RIGHT / FULL level also sees them).
+ * Several such levels get one extra pass each, left to right.
  */
 import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
 import type { Pred } from './compile-expr.js';
-import type { Source } from './sources.js';
+import type { Cursor, Source } from './sources.js';
+import { rowKey } from './value-key.js';
 
 export interface Level {
   source: Source;
@@ -17,6 +24,8 @@ export interface Level {
   on?: Pred;
   /** Conditions checked once this level is bound. */
   filter?: Pred;
+  /** RIGHT / FULL JOIN: a plain scan of this relation for the unmatched-rows pass. */
+  unmatched?: Source;
 }
 
 export class JoinPipeline implements PlanNode {
@@ -31,7 +40,11 @@ export class JoinPipeline implements PlanNode {
   explain(): ExplainLine {
     if (this.levels.length === 0) return line('SCAN CONSTANT ROW');
     const l = line('FROM');
-    for (const lv of this.levels) l.children.push(line((lv.left ? 'LEFT JOIN ' : '') + lv.source.explain()));
+    for (const lv of this.levels) {
+      const kind = lv.unmatched ? (lv.left ? 'FULL JOIN ' : 'RIGHT JOIN ') : lv.left ? 'LEFT JOIN ' : '';
+      l.children.push(line(kind + lv.source.explain()));
+      if (lv.unmatched) l.children.push(line(`UNMATCHED ROWS: ${lv.unmatched.explain()}`));
+    }
     if (this.levels.length === 1) return l.children[0]!;
     return l;
   }
@@ -81,6 +94,18 @@ export class JoinPipeline implements PlanNode {
       const s = levels[i]!.source;
       for (let j = 0; j < s.width; j++) row[s.offset + j] = null;
     };
+    // RIGHT / FULL JOIN bookkeeping: the outer levels, the rows of each that matched.
+    const ks: number[] = [];
+    levels.forEach((l, i) => l.unmatched && ks.push(i));
+    const seen = levels.map((l) => (l.unmatched ? new Set<string>() : undefined));
+    const keyOf = (i: number): string => {
+      const s = levels[i]!.source;
+      return rowKey(row.slice(s.offset, s.offset + s.width));
+    };
+    let phase = 0;
+    let k = -1;
+    let scan: Cursor | undefined;
+    let base = 0;
     return () => {
       if (done) return undefined;
       if (!started) {
@@ -94,28 +119,47 @@ export class JoinPipeline implements PlanNode {
         nulled[0] = false;
         lvl = 0;
       } else lvl = n - 1;
-      while (lvl >= 0) {
-        const L = levels[lvl]!;
-        let ok: boolean;
-        if (!nulled[lvl] && cursors[lvl]!.next()) {
-          if (L.on && !L.on(row)) continue;
-          matched[lvl] = true;
-          ok = L.filter === undefined || L.filter(row);
-        } else if (L.left && !matched[lvl] && !nulled[lvl]) {
-          nulled[lvl] = true;
-          matched[lvl] = true;
-          fill(lvl);
-          ok = L.filter === undefined || L.filter(row);
-        } else {
-          lvl--;
-          continue;
+      for (;;) {
+        while (lvl >= base) {
+          const L = levels[lvl]!;
+          const second = lvl === k;
+          let ok: boolean;
+          if (!nulled[lvl] && (second ? scan!.next() : cursors[lvl]!.next())) {
+            if (second) {
+              if (seen[lvl]!.has(keyOf(lvl))) continue;
+            } else {
+              if (L.on && !L.on(row)) continue;
+              matched[lvl] = true;
+              const sn = seen[lvl];
+              if (sn) sn.add(keyOf(lvl));
+            }
+            ok = L.filter === undefined || L.filter(row);
+          } else if (L.left && !second && !matched[lvl] && !nulled[lvl]) {
+            nulled[lvl] = true;
+            matched[lvl] = true;
+            fill(lvl);
+            ok = L.filter === undefined || L.filter(row);
+          } else {
+            lvl--;
+            continue;
+          }
+          if (!ok) continue;
+          if (lvl === n - 1) return row;
+          lvl++;
+          cursors[lvl]!.start();
+          matched[lvl] = false;
+          nulled[lvl] = false;
         }
-        if (!ok) continue;
-        if (lvl === n - 1) return row;
-        lvl++;
-        cursors[lvl]!.start();
-        matched[lvl] = false;
-        nulled[lvl] = false;
+        if (phase >= ks.length) break;
+        // Extra pass: the unmatched rows of the next RIGHT / FULL JOIN relation.
+        k = ks[phase++]!;
+        for (let i = 0; i < k; i++) fill(i);
+        scan = levels[k]!.unmatched!.cursor(row);
+        scan.start();
+        base = k;
+        lvl = k;
+        matched[k] = false;
+        nulled[k] = false;
       }
       done = true;
       return undefined;

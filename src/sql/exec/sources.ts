@@ -15,7 +15,7 @@ import { encodeKey, prefixUpperBound, compareBytes, type RangeOptions, type SqlV
 import type { Affinity, Collation } from '../values/index.js';
 import type { IndexInfo, TableInfo } from '../storage/table-info.js';
 import type { TreeReader } from '../storage/table-state.js';
-import type { ExecEnv } from './env.js';
+import type { ExecEnv, TxnAccess } from './env.js';
 import { convertForCompare, type Eval, type Pred } from './compile-expr.js';
 import type { PlanNode, Row } from './types.js';
 import { rowKey } from './value-key.js';
@@ -67,11 +67,17 @@ export interface KeyProbe {
   point: boolean;
 }
 
-interface KeyRange {
+export interface KeyRange {
   start?: Uint8Array;
   end?: Uint8Array;
   /** Point lookup key. */
   point?: Uint8Array;
+  /**
+   * The range holds exactly the keys whose values satisfy the probe's terms (no number
+   * superset from a column that may store several forms of a value): its entry count is the
+   * row count.
+   */
+  exact?: boolean;
 }
 
 const SMALL_INT = 2n ** 51n;
@@ -142,7 +148,7 @@ function boundBytes(v: Exclude<SqlValue, null>, kind: KeyKind, desc: boolean): {
 }
 
 /** Compute the key ranges of a probe for the current row (none when a NULL makes it empty). */
-function probeRanges(p: KeyProbe, row: Row, env: ExecEnv, subCache: Map<EqTerm, { id: number; vals: SqlValue[] }>, reverse: boolean): KeyRange[] {
+export function probeRanges(p: KeyProbe, row: Row, env: ExecEnv, subCache: Map<EqTerm, { id: number; vals: SqlValue[] }>, reverse: boolean): KeyRange[] {
   // Candidate prefixes: byte prefix plus whether it is still exact (can be extended).
   let prefixes: { bytes: Uint8Array; exact: boolean }[] = [{ bytes: EMPTY_BYTES, exact: true }];
   let allExact = true;
@@ -209,13 +215,16 @@ function probeRanges(p: KeyProbe, row: Row, env: ExecEnv, subCache: Map<EqTerm, 
   const kind = p.kinds[k] ?? 'any';
   for (const pr of prefixes) {
     if (p.point && allExact) {
-      ranges.push({ point: pr.bytes });
+      ranges.push({ point: pr.bytes, exact: true });
       continue;
     }
     if (!pr.exact || (lo === undefined && hi === undefined)) {
-      ranges.push(rangeOver(pr.bytes));
+      const r = rangeOver(pr.bytes);
+      if (pr.exact) r.exact = true;
+      ranges.push(r);
       continue;
     }
+    let exact = true;
     // In key order the first boundary comes from the low value (ascending) or the high one (DESC).
     const firstV = desc ? hi : lo;
     const firstIncl = desc ? p.hi?.incl : p.lo?.incl;
@@ -224,6 +233,7 @@ function probeRanges(p: KeyProbe, row: Row, env: ExecEnv, subCache: Map<EqTerm, 
     const r: KeyRange = {};
     if (firstV !== undefined && firstV !== null) {
       const b = boundBytes(firstV, kind, desc);
+      if (!b.exact) exact = false;
       const key = concat(pr.bytes, b.bytes);
       if (!b.exact || firstIncl) r.start = key;
       else {
@@ -237,6 +247,7 @@ function probeRanges(p: KeyProbe, row: Row, env: ExecEnv, subCache: Map<EqTerm, 
     } else if (pr.bytes.length) r.start = pr.bytes;
     if (lastV !== undefined && lastV !== null) {
       const b = boundBytes(lastV, kind, desc);
+      if (!b.exact) exact = false;
       const key = concat(pr.bytes, b.bytes);
       if (!b.exact || lastIncl) {
         const ub = prefixUpperBound(key);
@@ -254,6 +265,7 @@ function probeRanges(p: KeyProbe, row: Row, env: ExecEnv, subCache: Map<EqTerm, 
       if (pu) r.end = pu;
     }
     if (r.start && r.end && compareBytes(r.start, r.end) >= 0) continue;
+    if (exact) r.exact = true;
     ranges.push(r);
   }
   if (ranges.length > 1) {
@@ -293,6 +305,8 @@ export interface TableSourceOptions {
   reverse: boolean;
   /** Columns to decode (others stay NULL); all when absent. */
   used?: boolean[];
+  /** Read this version (AS OF) instead of the running transaction. */
+  snapshot?: TxnAccess;
 }
 
 /** Scans or searches one stored table (by primary key or through a secondary index). */
@@ -314,8 +328,9 @@ export class TableSource implements Source {
     const p = this.opts.probe;
     const ix = this.opts.index;
     if (!p || (p.eq.length === 0 && !p.lo && !p.hi)) {
-      return ix ? `SCAN ${name} USING INDEX ${ix.schema.name}` : `SCAN ${name}`;
+      return ix && ix !== this.info.orderIndex ? `SCAN ${name} USING INDEX ${ix.schema.name}` : `SCAN ${name}`;
     }
+    if (ix !== undefined && ix === this.info.orderIndex) return `SEARCH ${name} USING ROWID (${describeProbe(p, ['rowid'])})`;
     if (ix) {
       const names = ix.slots.map((s) => this.info.columns[s]!.name);
       return `SEARCH ${name} USING INDEX ${ix.schema.name} (${describeProbe(p, names)})`;
@@ -329,8 +344,13 @@ export class TableSource implements Source {
     const env = this.env;
     const info = this.info;
     const off = this.offset;
-    const { probe, index, reverse } = this.opts;
+    const { probe, reverse } = this.opts;
+    // A keyless table scans its insertion-order index (rowid → row hash key).
+    const index = this.opts.index ?? info.orderIndex;
+    const keyless = info.keyless;
     const used = this.opts.used;
+    const snapshot = this.opts.snapshot;
+    const needRowid = keyless && (!used || used[info.rowidSlot] === true);
     const slotMap = info.slotMapAt(off, used);
     const needKey = !used || info.pkSlots.some((s) => used[s]);
     const subCache = new Map<EqTerm, { id: number; vals: SqlValue[] }>();
@@ -340,8 +360,12 @@ export class TableSource implements Source {
     let ri = 0;
     let it: Iterator<{ key: Uint8Array; value: Uint8Array }> | undefined;
     let dup = 0;
-    const decode = (key: Uint8Array, value: Uint8Array): void => {
+    const decode = (key: Uint8Array, value: Uint8Array, ixKey?: Uint8Array): void => {
       dup = info.decodeInto(key, value, row, off, slotMap, needKey) - 1;
+      if (keyless) {
+        dup = 0;
+        if (needRowid && ixKey) row[off + info.rowidSlot] = info.rowidOfIndexKey(ixKey);
+      }
     };
     const openRange = (r: KeyRange): void => {
       const o: RangeOptions = { reverse };
@@ -351,7 +375,7 @@ export class TableSource implements Source {
     };
     return {
       start(): void {
-        const ts = env.tx.table(info.key);
+        const ts = (snapshot ?? env.tx).table(info.key);
         rows = ts.reader();
         tree = index ? ts.indexReader(index.key) : rows;
         ranges = probe ? probeRanges(probe, row, env, subCache, reverse) : [{}];
@@ -389,7 +413,7 @@ export class TableSource implements Source {
           if (index) {
             const rv = rows.get(e.value);
             if (rv === undefined) continue;
-            decode(e.value, rv);
+            decode(e.value, rv, e.key);
           } else decode(e.key, e.value);
           return true;
         }

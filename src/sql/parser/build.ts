@@ -798,6 +798,7 @@ export class AstBuilder {
     const ch = ctx.children;
     const expr = this.expr(ch[0] as P.ExprContext);
     const col: IndexedColumn = expr.kind === 'collate' ? { expr: expr.expr, collate: expr.collation } : { expr };
+    if (col.expr.kind !== 'column') col.text = this.text(ch[0] as P.ExprContext);
     if (ch.length > 1) col.direction = tokenType(ch[1]) === T.DESC ? 'DESC' : 'ASC';
     return col;
   }
@@ -816,7 +817,10 @@ export class AstBuilder {
       ...this.base(ctx),
     };
     if (q._schema) stmt.schema = nameOf(q._schema);
-    if (ctx._where_) stmt.where = this.expr(ctx._where_);
+    if (ctx._where_) {
+      stmt.where = this.expr(ctx._where_);
+      stmt.whereText = this.text(ctx._where_);
+    }
     return stmt;
   }
 

@@ -31,6 +31,7 @@ import {
   type Source,
 } from '../exec/sources.js';
 import type { ColumnMeta } from '../exec/types.js';
+import { FunctionSource } from '../exec/table-functions.js';
 import { affinityOf, children as childrenOf, relsOf, type BExpr } from './bound.js';
 import type { Relation, Scope } from './scope.js';
 
@@ -40,12 +41,23 @@ export interface JoinEntry {
   /** LEFT JOIN: `on` are its match conditions. */
   left: boolean;
   on: BExpr[];
+  /**
+   * RIGHT or FULL JOIN (FULL also sets `left`): `on` are its match conditions, and after the
+   * nested loop the rows of this relation that matched nothing are emitted with every earlier
+   * relation NULL. WHERE terms are then not used to restrict the earlier relations (of the
+   * last such entry).
+   */
+  outer?: boolean;
+  /** Set on the entries left of a RIGHT / FULL JOIN. */
+  beforeOuter?: boolean;
 }
 
 interface Term {
   e: BExpr;
   rels: Set<number>;
   consumed: boolean;
+  /** A WHERE term (not an inner join's ON term). */
+  where?: boolean;
 }
 
 /** What ORDER BY wants from the first relation (if anything), to avoid a sort. */
@@ -74,6 +86,8 @@ interface Path {
   hashKeys?: { build: BExpr[]; probe: BExpr[]; convs: (Affinity | undefined)[][]; colls: ('BINARY' | 'NOCASE' | 'RTRIM')[] };
   /** Terms local to this relation used to filter the hash build side. */
   hashLocal?: Term[];
+  /** Every term the key probe represents (equalities and range bounds). */
+  probeTerms?: Term[];
 }
 
 export interface FromPlanInput {
@@ -142,14 +156,19 @@ export class AccessPlanner {
   private readonly compiler: ExprCompiler;
   private readonly terms: Term[];
   private readonly onTerms: Map<number, Term[]>;
+  /** Index (in written order) of the last RIGHT / FULL JOIN entry, or -1. */
+  private readonly outerIdx: number;
 
   constructor(private readonly input: FromPlanInput) {
     this.depth = input.scope.depth;
     this.compiler = new ExprCompiler(input.env, this.depth);
-    this.terms = input.where.map((e) => ({ e, rels: relsOf(e, this.depth), consumed: false }));
+    this.terms = input.where.map((e) => ({ e, rels: relsOf(e, this.depth), consumed: false, where: true }));
+    let last = -1;
+    input.entries.forEach((en, i) => en.outer && (last = i));
+    this.outerIdx = last;
     this.onTerms = new Map();
     for (const en of input.entries) {
-      if (en.left) this.onTerms.set(en.rel.id, en.on.map((e) => ({ e, rels: relsOf(e, this.depth), consumed: false })));
+      if (en.left || en.outer) this.onTerms.set(en.rel.id, en.on.map((e) => ({ e, rels: relsOf(e, this.depth), consumed: false })));
       else for (const e of en.on) this.terms.push({ e, rels: relsOf(e, this.depth), consumed: false });
     }
   }
@@ -168,13 +187,19 @@ export class AccessPlanner {
   private candidateTerms(rel: Relation, bound: Set<number>): Term[] {
     const own = this.onTerms.get(rel.id);
     if (own) return own.filter((t) => !t.consumed);
-    return this.terms.filter((t) => !t.consumed && t.rels.has(rel.id));
+    const lhs = this.isBeforeOuter(rel);
+    return this.terms.filter((t) => !t.consumed && t.rels.has(rel.id) && !(lhs && t.where));
+  }
+
+  /** True for a relation left of a RIGHT / FULL JOIN (WHERE terms must not restrict it). */
+  private isBeforeOuter(rel: Relation): boolean {
+    return this.outerIdx >= 0 && this.input.entries.findIndex((e) => e.rel.id === rel.id) < this.outerIdx;
   }
 
   /** Match terms against key column `col` of `rel`. */
   private matchColumn(rel: Relation, col: number, info: TableInfo, terms: Term[], bound: Set<number>): KeyTermMatch {
     const m: KeyTermMatch = {};
-    const colAff = info.columns[col]!.affinity;
+    const colAff = col === info.ncols ? 'INTEGER' : info.columns[col]!.affinity;
     const kind = keyKind(info, col);
     const exactKind = kind === 'rowid' || kind === 'text';
     const d = this.depth;
@@ -240,9 +265,11 @@ export class AccessPlanner {
     let i = 0;
     let lo: Bound | undefined;
     let hi: Bound | undefined;
+    const probeTerms: Term[] = [];
     for (; i < slots.length; i++) {
       const m = this.matchColumn(rel, slots[i]!, info, terms, bound);
       if (m.eq) {
+        probeTerms.push(m.eq.term);
         eq.push(m.eq.spec);
         size *= m.eq.size;
         if (m.eq.exactKind && m.eq.spec.kind !== 'sub') consumed.push(m.eq.term);
@@ -252,6 +279,8 @@ export class AccessPlanner {
       if (m.lo || m.hi) {
         lo = m.lo?.bound;
         hi = m.hi?.bound;
+        if (m.lo) probeTerms.push(m.lo.term);
+        if (m.hi && m.hi.term !== m.lo?.term) probeTerms.push(m.hi.term);
       }
       break;
     }
@@ -274,7 +303,7 @@ export class AccessPlanner {
     const probe: KeyProbe = { eq, desc, kinds, point };
     if (lo) probe.lo = lo;
     if (hi) probe.hi = hi;
-    const p: Path = { kind, probe, consumed, cost, rows };
+    const p: Path = { kind, probe, consumed, cost, rows, probeTerms };
     if (index) p.index = index;
     return p;
   }
@@ -304,8 +333,9 @@ export class AccessPlanner {
     const wish = this.input.order;
     const paths: Path[] = [];
     const scan: Path = { kind: 'scan', consumed: [], cost: n, rows: n };
-    if (!info.keyless) {
-      const o = this.orderOf(wish, rel, info.pkSlots, info.pkDesc, 0, undefined);
+    {
+      // A keyless table's full scan runs in rowid order (its insertion-order index).
+      const o = info.keyless ? this.orderOf(wish, rel, [info.rowidSlot], [false], 0, undefined) : this.orderOf(wish, rel, info.pkSlots, info.pkDesc, 0, undefined);
       if (o) scan.ordered = o;
     }
     paths.push(scan);
@@ -317,7 +347,8 @@ export class AccessPlanner {
         paths.push(p);
       }
     }
-    for (const ix of info.indexes) {
+    for (const ix of info.orderIndex ? [...info.indexes, info.orderIndex] : info.indexes) {
+      if (ix.computed) continue; // partial / expression indexes are not used for lookups yet
       const slots = ix.slots;
       const p = this.keyPath(rel, info, slots, ix.keyDesc, 'index', ix, bound);
       if (p) {
@@ -365,7 +396,8 @@ export class AccessPlanner {
       used.push(t);
     }
     const n = this.relRows(rel);
-    const local = this.onTerms.has(rel.id) ? [] : this.terms.filter((t) => !t.consumed && t.rels.size === 1 && t.rels.has(rel.id) && !hasOuterOrSub(t.e, d));
+    const lhs = this.isBeforeOuter(rel);
+    const local = this.onTerms.has(rel.id) ? [] : this.terms.filter((t) => !t.consumed && !(lhs && t.where) && t.rels.size === 1 && t.rels.has(rel.id) && !hasOuterOrSub(t.e, d));
     // Without an equality this is a cached, pre-filtered scan: built once, replayed per outer row.
     const sel = Math.pow(0.25, local.length);
     return {
@@ -379,6 +411,10 @@ export class AccessPlanner {
   }
 
   private bestPath(rel: Relation, bound: Set<number>, first: boolean): Path {
+    if (rel.source.kind === 'function') {
+      const n = this.relRows(rel);
+      return { kind: 'plan', consumed: [], cost: n, rows: n };
+    }
     if (rel.source.kind !== 'table') {
       const n = this.relRows(rel);
       const plan: Path = { kind: 'plan', consumed: [], cost: n, rows: n };
@@ -414,6 +450,28 @@ export class AccessPlanner {
     return best!;
   }
 
+  /**
+   * `SELECT count(*) FROM t WHERE …` over one table: the cheapest primary-key or index probe
+   * that represents every WHERE term (equalities on leading key columns, then one range), so
+   * the count is the number of entries in its key ranges (subtree counts, O(log n)).
+   */
+  countProbe(): { probe: KeyProbe; index?: IndexInfo } | undefined {
+    const en = this.input.entries;
+    if (en.length !== 1 || en[0]!.left || en[0]!.rel.source.kind !== 'table') return undefined;
+    const rel = en[0]!.rel;
+    const info = (rel.source as { info: TableInfo }).info;
+    if (info.keyless || this.terms.length === 0) return undefined;
+    let best: Path | undefined;
+    for (const p of this.tablePaths(rel, info, new Set())) {
+      if (!p.probe || !p.probeTerms) continue;
+      if (!this.terms.every((t) => p.probeTerms!.includes(t))) continue;
+      if (p.probe.eq.some((t) => t.kind === 'sub')) continue;
+      if (!best || p.cost < best.cost) best = p;
+    }
+    if (!best) return undefined;
+    return best.index ? { probe: best.probe!, index: best.index } : { probe: best.probe! };
+  }
+
   /** Total estimated cost of running the relations in `order`. */
   private costOf(order: Relation[]): number {
     let outer = 1;
@@ -438,7 +496,7 @@ export class AccessPlanner {
   private chooseOrder(): Relation[] {
     const entries = this.input.entries;
     const rels = entries.map((e) => e.rel);
-    if (rels.length <= 1 || entries.some((e) => e.left)) return rels;
+    if (rels.length <= 1 || entries.some((e) => e.left || e.outer || (e.rel.source.kind === 'function' && e.rel.source.deps.size > 0))) return rels;
     if (rels.length <= 6) {
       let best = rels;
       let bestCost = this.costOf(rels);
@@ -499,9 +557,12 @@ export class AccessPlanner {
           ...(path.index ? { index: path.index } : {}),
           reverse: path.ordered?.reverse ?? false,
           used: rel.used,
+          ...(rel.source.snapshot ? { snapshot: rel.source.snapshot } : {}),
         }, alias);
         source = base;
         if (path.kind === 'hash') source = this.hashSource(base, rel, path);
+      } else if (rel.source.kind === 'function') {
+        source = this.functionSource(rel);
       } else {
         const src = rel.source;
         const base: Source = i === 0 && !src.correlated ? new StreamSource(src.plan, rel.offset, src.label) : new MaterializedSource(env, src.plan, rel.offset, src.correlated, src.label);
@@ -509,6 +570,7 @@ export class AccessPlanner {
       }
       bound.add(rel.id);
       const level: Level = { source, left: entry.left };
+      if (entry.outer) level.unmatched = this.scanSource(rel);
       const on = this.onTerms.get(rel.id);
       if (on) {
         const rest = on.filter((t) => !t.consumed);
@@ -527,6 +589,8 @@ export class AccessPlanner {
       if (t.consumed) continue;
       let at = -1;
       for (const r of t.rels) at = Math.max(at, pos.get(r) ?? -1);
+      // WHERE must also see the unmatched rows of a RIGHT / FULL JOIN (earlier relations NULL).
+      if (t.where && this.outerIdx >= 0 && at < this.outerIdx) at = this.outerIdx;
       if (at < 0) constTerms.push(t.e);
       else byLevel[at]!.push(t.e);
     }
@@ -535,6 +599,22 @@ export class AccessPlanner {
     });
     const pipeline = new JoinPipeline(columns, scope.width, levels, constTerms.length ? this.andPred(constTerms) : undefined);
     return { pipeline, ordered, order: order.map((r) => r.id) };
+  }
+
+  /** A plain scan of `rel` (the unmatched-row pass of a RIGHT / FULL JOIN). */
+  private scanSource(rel: Relation): Source {
+    const env = this.input.env;
+    if (rel.source.kind === 'table') {
+      const snap = rel.source.snapshot;
+      return new TableSource(env, rel.source.tableKey, rel.source.info, rel.offset, { reverse: false, used: rel.used, ...(snap ? { snapshot: snap } : {}) }, rel.name);
+    }
+    if (rel.source.kind === 'function') return this.functionSource(rel);
+    return new MaterializedSource(env, rel.source.plan, rel.offset, rel.source.correlated, rel.source.label);
+  }
+
+  private functionSource(rel: Relation): Source {
+    const src = rel.source as Extract<Relation['source'], { kind: 'function' }>;
+    return new FunctionSource(this.input.env, src.def, src.args.map((a) => this.compiler.compile(a)), rel.offset, rel.columns.length, src.label);
   }
 
   private hashSource(inner: Source, rel: Relation, path: Path): Source {

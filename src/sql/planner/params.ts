@@ -13,7 +13,7 @@ export class ParamMap {
   /** Name with its sigil → 1-based index. */
   readonly names = new Map<string, number>();
 
-  slot(p: { index?: number; name?: string }): number {
+  slot(p: { index?: number; name?: string; pos?: { line: number; column: number; offset: number } }): number {
     if (p.name !== undefined) {
       let i = this.names.get(p.name);
       if (i === undefined) {
@@ -24,7 +24,7 @@ export class ParamMap {
     }
     const i = p.index ?? ++this.count;
     if (!Number.isInteger(i) || i < 1 || i > MAX_PARAMS) {
-      throw new SqlError('SQL_ERROR', `variable number must be between ?1 and ?${MAX_PARAMS}`);
+      throw new SqlError('PARAMETER_RANGE', `variable number must be between ?1 and ?${MAX_PARAMS}`, p.pos ? { line: p.pos.line, column: p.pos.column, offset: p.pos.offset } : undefined);
     }
     if (i > this.count) this.count = i;
     return i - 1;

@@ -11,7 +11,7 @@
  * order; LIMIT stops the pull-based pipeline early; `SELECT count(*) FROM t` reads the tree's
  * count. Expressions are compiled to closures as they are planned (exec/compile-expr.ts).
  */
-import { SqlError } from '../../errors/index.js';
+import { SqlError, type SqlPosition } from '../../errors/index.js';
 import type { SqlValue } from '../../objects/index.js';
 import type {
   CommonTableExpr,
@@ -27,11 +27,15 @@ import type {
 import { affinityOf as typeAffinity, type Affinity, type Collation } from '../values/index.js';
 import { aggregateFunctions, scalarFunctions } from '../functions/index.js';
 import type { SchemaSource } from '../catalog/catalog.js';
+import type { AsOf } from '../ast.js';
+import type { ScalarFunction } from '../functions/index.js';
+import type { TxnAccess } from '../exec/env.js';
 import type { TableInfo } from '../storage/table-info.js';
 import type { ExecEnv } from '../exec/env.js';
-import { ExprCompiler } from '../exec/compile-expr.js';
+import { ExprCompiler, type Eval } from '../exec/compile-expr.js';
 import { AggregateNode, type AggSpec, type RepPolicy } from '../exec/aggregate.js';
 import {
+  CountRangeNode,
   CountStarNode,
   DistinctNode,
   FilterNode,
@@ -44,10 +48,12 @@ import {
   type SortKey,
 } from '../exec/operators.js';
 import { RecursiveCteNode, WorkingTable } from '../exec/recursive.js';
+import { TableSource } from '../exec/sources.js';
 import { SchemaTableNode } from '../exec/schema-table.js';
-import type { ColumnMeta, PlanNode } from '../exec/types.js';
+import type { ColumnMeta, PlanNode, Row } from '../exec/types.js';
 import { AccessPlanner, type JoinEntry, type OrderWish } from './access-path.js';
-import { affinityOf, children, comparisonCollation, conjuncts, hasAgg, type AggCall, type BExpr } from './bound.js';
+import { affinityOf, children, comparisonCollation, conjuncts, hasAgg, relsOf, type AggCall, type BExpr } from './bound.js';
+import { tableFunctions, type TableFunctionDef } from '../exec/table-functions.js';
 import type { ParamMap } from './params.js';
 import { Scope, type RelColumn, type Relation } from './scope.js';
 import { CteEnv, type CteDef } from './cte.js';
@@ -59,6 +65,15 @@ export interface PlannerContext {
   /** Parse stored SQL (views), cached by the engine. */
   parse(sql: string): Statement;
   rowCount(tableKey: string): number;
+  /**
+   * Versioning hooks (absent: AS OF and heliosdb_* are unknown). `asOf` resolves a table
+   * reference's AS OF clause to the schema and data of that version.
+   */
+  asOf?: (spec: AsOf, params: ParamMap) => SchemaSource & TxnAccess;
+  /** Table-valued functions and system tables (`heliosdb_log`, …); undefined when unknown. */
+  tableFunction?: (name: string, args: Expr[], params: ParamMap) => PlanNode | undefined;
+  /** Scalar functions looked up before the built-ins (session functions such as active_branch()). */
+  functions?: ReadonlyMap<string, ScalarFunction>;
 }
 
 export interface QueryCtx {
@@ -84,7 +99,7 @@ const COLLATIONS = new Set(['BINARY', 'NOCASE', 'RTRIM']);
 
 export function normalizeCollation(name: string): Collation {
   const c = name.toUpperCase();
-  if (!COLLATIONS.has(c)) throw new SqlError('SQL_ERROR', `no such collation sequence: ${name}`);
+  if (!COLLATIONS.has(c)) throw new SqlError('NO_SUCH_COLLATION', `no such collation sequence: ${name}`);
   return c as Collation;
 }
 
@@ -111,6 +126,8 @@ interface SortItem {
 
 export class Planner {
   private viewStack = new Set<string>();
+  /** The version that unqualified table references read (inside a view read AS OF). */
+  private snapshot: (SchemaSource & TxnAccess) | undefined;
 
   constructor(private readonly ctx: PlannerContext) {}
 
@@ -149,7 +166,7 @@ export class Planner {
     const env = new CteEnv(parent, defs);
     for (const c of list) {
       const k = c.name.toLowerCase();
-      if (defs.has(k)) throw new SqlError('SQL_ERROR', `duplicate WITH table name: ${c.name}`);
+      if (defs.has(k)) throw new SqlError('DUPLICATE_CTE', `duplicate WITH table name: ${c.name}`);
       // A CTE sees the ones before it (and itself when recursive).
       const visible = new CteEnv(parent, new Map(defs));
       const d: CteDef = { name: c.name, def: c, env: visible, recursive };
@@ -169,7 +186,7 @@ export class Planner {
         const left = this.planSetExpr(body.left, qc, collect);
         const right = this.planSetExpr(body.right, qc, collect);
         if (left.columns.length !== right.columns.length) {
-          throw new SqlError('SQL_ERROR', `SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
+          throw new SqlError('COLUMN_COUNT_MISMATCH', `SELECTs to the left and right of ${body.op} do not have the same number of result columns`, posOf(body));
         }
         const cols = left.columns.map((c) => ({ ...c }));
         return new SetOpNode(cols, body.op, left, right);
@@ -182,7 +199,7 @@ export class Planner {
     const n = rows[0]?.length ?? 0;
     const compiler = new ExprCompiler(this.env, qc.depth);
     const evals = rows.map((r) => {
-      if (r.length !== n) throw new SqlError('SQL_ERROR', 'all VALUES must have the same number of terms');
+      if (r.length !== n) throw new SqlError('COLUMN_COUNT_MISMATCH', 'all VALUES must have the same number of terms', posOf(r[0]));
       return r.map((e) => compiler.compile(this.bindExpr(e, scope, { aggs: false, aliases: false })));
     });
     collect(scope);
@@ -205,13 +222,13 @@ export class Planner {
         if (e.kind === 'literal' && typeof e.value === 'bigint') {
           idx = Number(e.value) - 1;
           if (idx < 0 || idx >= plan.columns.length) {
-            throw new SqlError('SQL_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${plan.columns.length}`);
+            throw new SqlError('TERM_OUT_OF_RANGE', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${plan.columns.length}`, posOf(e));
           }
         } else if (e.kind === 'column') {
           const n = e.name.toLowerCase();
           idx = plan.columns.findIndex((c) => c.name.toLowerCase() === n);
         }
-        if (idx < 0) throw new SqlError('SQL_ERROR', `${ordinal(i + 1)} ORDER BY term does not match any column in the result set`);
+        if (idx < 0) throw new SqlError('ORDER_BY_NO_MATCH', `${ordinal(i + 1)} ORDER BY term does not match any column in the result set`, posOf(e));
         const desc = o.direction === 'DESC';
         return { idx, desc, nullsFirst: o.nulls ? o.nulls === 'FIRST' : !desc, coll: coll ?? plan.columns[idx]!.collation };
       });
@@ -254,20 +271,20 @@ export class Planner {
     const groupBy = core.groupBy?.map((g) => {
       if (g.kind === 'literal' && typeof g.value === 'bigint') {
         const i = Number(g.value);
-        if (i < 1 || i > results.length) throw new SqlError('SQL_ERROR', `GROUP BY term out of range - should be between 1 and ${results.length}`);
+        if (i < 1 || i > results.length) throw new SqlError('TERM_OUT_OF_RANGE', `GROUP BY term out of range - should be between 1 and ${results.length}`, posOf(g));
         const e = results[i - 1]!.expr;
-        if (hasAgg(e, scope.depth)) throw new SqlError('SQL_ERROR', 'aggregate functions are not allowed in the GROUP BY clause');
+        if (hasAgg(e, scope.depth)) throw new SqlError('MISUSE_OF_AGGREGATE', 'aggregate functions are not allowed in the GROUP BY clause', posOf(g));
         return e;
       }
       const e = this.bindExpr(g, scope, { aggs: false, aliases: true });
-      if (hasAgg(e, scope.depth)) throw new SqlError('SQL_ERROR', 'aggregate functions are not allowed in the GROUP BY clause');
+      if (hasAgg(e, scope.depth)) throw new SqlError('MISUSE_OF_AGGREGATE', 'aggregate functions are not allowed in the GROUP BY clause', posOf(g));
       return e;
     });
     const having = core.having ? this.bindExpr(core.having, scope, { aggs: true, aliases: true }) : undefined;
     const sorts = orderBy ? this.bindOrderBy(orderBy, results, scope) : [];
     const isAgg = (groupBy !== undefined && groupBy.length > 0) || scope.aggs.length > 0 || having !== undefined;
     if (having && !groupBy?.length && scope.aggs.length === 0) {
-      throw new SqlError('SQL_ERROR', 'a GROUP BY clause is required before HAVING');
+      throw new SqlError('HAVING_WITHOUT_GROUP_BY', 'a GROUP BY clause is required before HAVING', posOf(core.having));
     }
     collect(scope);
 
@@ -291,9 +308,38 @@ export class Planner {
       !core.distinct
     ) {
       const src = entries[0]!.rel.source;
-      let plan: PlanNode = new CountStarNode(env, outCols, src.tableKey, src.info.name);
+      let plan: PlanNode = new CountStarNode(env, outCols, src.tableKey, src.info.name, src.snapshot);
       plan = this.applyLimit(plan, limit, offset, qc, collect);
       return plan;
+    }
+    // COUNT(*) with a WHERE that a key or index probe represents: subtree counts of its ranges.
+    if (
+      isAgg &&
+      where &&
+      !groupBy?.length &&
+      !having &&
+      entries.length === 1 &&
+      !entries[0]!.left &&
+      entries[0]!.rel.source.kind === 'table' &&
+      scope.aggs.length === 1 &&
+      scope.aggs[0]!.star &&
+      !scope.aggs[0]!.filter &&
+      n === 1 &&
+      results[0]!.expr.k === 'agg' &&
+      sorts.length === 0 &&
+      !core.distinct &&
+      scope.outerRefs.size === 0
+    ) {
+      const rel = entries[0]!.rel;
+      const src = rel.source as Extract<Relation['source'], { kind: 'table' }>;
+      const cp = new AccessPlanner({ env, scope, entries, where: conjuncts(where), rowCount: (k) => this.ctx.rowCount(k) }).countProbe();
+      if (cp) {
+        rel.used.fill(true);
+        const label = new TableSource(env, src.tableKey, src.info, 0, { reverse: false, probe: cp.probe, ...(cp.index ? { index: cp.index } : {}) }, rel.name).explain();
+        let plan: PlanNode = new CountRangeNode(env, outCols, src.tableKey, cp.probe, cp.index, compiler.predicate(where), label, src.snapshot);
+        plan = this.applyLimit(plan, limit, offset, qc, collect);
+        return plan;
+      }
     }
 
     // Can the first relation's order serve ORDER BY?
@@ -411,9 +457,10 @@ export class Planner {
     const d = scope.depth;
     const addRelCols = (rel: Relation, all: boolean): void => {
       rel.columns.forEach((c, i) => {
-        if (!all && c.hidden) return;
+        if ((!all && c.hidden) || c.starHidden) return;
         rel.used[i] = true;
-        const expr: BExpr = { k: 'col', depth: d, slot: rel.offset + i, aff: c.aff, coll: c.coll, name: c.name, rel: rel.id, col: i };
+        let expr: BExpr = { k: 'col', depth: d, slot: rel.offset + i, aff: c.aff, coll: c.coll, name: c.name, rel: rel.id, col: i };
+        if (c.coalesceWith && !all) expr = this.coalesced(scope, expr, c.coalesceWith);
         const meta: ColumnMeta = { name: c.name, affinity: c.aff, collation: c.coll, column: c.name };
         if (c.declType !== undefined) meta.declType = c.declType;
         if (rel.tableName) meta.table = rel.tableName;
@@ -422,11 +469,11 @@ export class Planner {
     };
     for (const rc of cols) {
       if (rc.kind === 'star') {
-        if (scope.relations.length === 0) throw new SqlError('SQL_ERROR', 'no tables specified');
+        if (scope.relations.length === 0) throw new SqlError('NO_TABLES_SPECIFIED', 'no tables specified', posOf(rc));
         for (const rel of scope.relations) addRelCols(rel, false);
       } else if (rc.kind === 'tableStar') {
         const rel = scope.findRelation(rc.table);
-        if (!rel) throw new SqlError('SQL_ERROR', `no such table: ${rc.table}`);
+        if (!rel) throw new SqlError('NO_SUCH_TABLE', `no such table: ${rc.table}`, posOf(rc, rc.table));
         addRelCols(rel, true);
       } else {
         const expr = this.bindExpr(rc.expr, scope, { aggs: true, aliases: false });
@@ -470,7 +517,7 @@ export class Planner {
       if (e.kind === 'literal' && typeof e.value === 'bigint') {
         const idx = Number(e.value) - 1;
         if (idx < 0 || idx >= results.length) {
-          throw new SqlError('SQL_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${results.length}`);
+          throw new SqlError('TERM_OUT_OF_RANGE', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${results.length}`, posOf(e));
         }
         return { output: idx, desc, nullsFirst, coll: coll ?? results[idx]!.meta.collation };
       }
@@ -500,22 +547,36 @@ export class Planner {
         });
         return [{ rel, left: false, on: [] }];
       }
-      case 'tableFunction':
-        throw new SqlError('SQL_ERROR', `no such table-valued function: ${item.name}`);
+      case 'tableFunction': {
+        const def = tableFunctions.lookup(item.name);
+        if (def) return [{ rel: this.functionRelation(def, item, scope), left: false, on: [] }];
+        const node = this.ctx.tableFunction?.(item.name.toLowerCase(), item.args, this.ctx.params);
+        if (!node) throw new SqlError('NO_SUCH_FUNCTION', `no such table-valued function: ${item.name}`, posOf(item, item.name));
+        const alias = item.alias ?? item.name;
+        const rel = scope.addRelation({
+          name: alias,
+          key: alias.toLowerCase(),
+          tableName: item.name,
+          columns: relColumns(node.columns),
+          rowidCol: -1,
+          source: { kind: 'plan', plan: node, correlated: false, label: item.name },
+        });
+        return [{ rel, left: false, on: [] }];
+      }
       case 'join': {
         const left = this.planFrom(item.left, scope, qc);
         const leftRels = scope.relations.slice();
         const right = this.planFrom(item.right, scope, qc);
-        if (item.type === 'RIGHT' || item.type === 'FULL') {
-          throw new SqlError('SQL_ERROR', `${item.type} JOIN is not supported yet`);
+        const outer = item.type === 'RIGHT' || item.type === 'FULL';
+        const isLeft = item.type === 'LEFT' || item.type === 'FULL';
+        if ((isLeft || outer) && right.length !== 1) {
+          throw new SqlError('NOT_SUPPORTED', `${item.type} JOIN with a parenthesised join on its right is not supported`, posOf(item));
         }
-        const isLeft = item.type === 'LEFT';
-        if (isLeft && right.length !== 1) throw new SqlError('SQL_ERROR', 'LEFT JOIN with a parenthesised join on its right is not supported');
         const conds: BExpr[] = [];
         const rightRel = right[right.length - 1]!.rel;
         let using = item.using;
         if (item.natural) {
-          if (using) throw new SqlError('SQL_ERROR', 'a NATURAL join may not have an ON or USING clause');
+          if (using) throw new SqlError('JOIN_CLAUSE', 'a NATURAL join may not have an ON or USING clause', posOf(item));
           using = [];
           for (const c of rightRel.columns) {
             if (c.hidden) continue;
@@ -523,7 +584,7 @@ export class Planner {
           }
         }
         if (using) {
-          if (item.on) throw new SqlError('SQL_ERROR', 'cannot have both ON and USING clauses in the same join');
+          if (item.on) throw new SqlError('JOIN_CLAUSE', 'cannot have both ON and USING clauses in the same join', posOf(item));
           for (const name of using) {
             const n = name.toLowerCase();
             const rc = rightRel.columns.findIndex((c) => c.name.toLowerCase() === n);
@@ -535,56 +596,96 @@ export class Planner {
                 break;
               }
             }
-            if (rc < 0 || !lhit) throw new SqlError('SQL_ERROR', `cannot join using column ${name} - column not present in both tables`);
+            if (rc < 0 || !lhit) throw new SqlError('JOIN_CLAUSE', `cannot join using column ${name} - column not present in both tables`, posOf(item, name));
             const lcm = lhit.rel.columns[lhit.col]!;
             const rcm = rightRel.columns[rc]!;
-            const l: BExpr = { k: 'col', depth: scope.depth, slot: lhit.rel.offset + lhit.col, aff: lcm.aff, coll: lcm.coll, name: lcm.name, rel: lhit.rel.id, col: lhit.col };
+            let l: BExpr = { k: 'col', depth: scope.depth, slot: lhit.rel.offset + lhit.col, aff: lcm.aff, coll: lcm.coll, name: lcm.name, rel: lhit.rel.id, col: lhit.col };
+            // After a RIGHT / FULL JOIN … USING, the left-hand value is the merged column.
+            if (lcm.coalesceWith) l = this.coalesced(scope, l, lcm.coalesceWith);
             const r: BExpr = { k: 'col', depth: scope.depth, slot: rightRel.offset + rc, aff: rcm.aff, coll: rcm.coll, name: rcm.name, rel: rightRel.id, col: rc };
             conds.push({ k: 'binary', op: '=', l, r, coll: comparisonCollation(l, r) });
             lhit.rel.used[lhit.col] = true;
             rightRel.used[rc] = true;
             rcm.hidden = true;
+            if (outer) lcm.coalesceWith = [...(lcm.coalesceWith ?? []), { rel: rightRel.id, col: rc }];
           }
         }
         if (item.on) conds.push(...conjuncts(this.bindExpr(item.on, scope, { aggs: false, aliases: false })));
-        if (isLeft) {
-          right[0]!.left = true;
+        if (isLeft || outer) {
+          right[0]!.left = isLeft;
           right[0]!.on.push(...conds);
+          if (outer) right[0]!.outer = true;
+          // ON terms of earlier inner joins hold in the first phase only (see access-path.ts).
+          if (outer) for (const l of left) l.beforeOuter = true;
         } else right[right.length - 1]!.on.push(...conds);
         return [...left, ...right];
       }
     }
   }
 
+  /** A registered table-valued function in FROM: arguments may read the tables to its left. */
+  private functionRelation(def: TableFunctionDef, item: Extract<FromItem, { kind: 'tableFunction' }>, scope: Scope): Relation {
+    const argc = item.args.length;
+    if (argc < def.minArgs || (def.maxArgs >= 0 && argc > def.maxArgs)) {
+      const msg = argc > def.maxArgs && def.maxArgs >= 0 ? `too many arguments on ${item.name}() - max ${def.maxArgs}` : `too few arguments on ${item.name}() - min ${def.minArgs}`;
+      throw new SqlError('WRONG_ARGUMENT_COUNT', msg, posOf(item, item.name));
+    }
+    const args = item.args.map((a) => this.bindExpr(a, scope, { aggs: false, aliases: false }));
+    const deps = new Set<number>();
+    for (const a of args) relsOf(a, scope.depth, deps);
+    const consts = args.map((a) => (a.k === 'lit' ? a.v : undefined));
+    const cols = def.columns(consts, this.ctx.schema);
+    const alias = item.alias ?? item.name;
+    return scope.addRelation({
+      name: alias,
+      key: alias.toLowerCase(),
+      columns: cols.map((c) => {
+        const rc: RelColumn = { name: c.name, aff: c.affinity, coll: 'BINARY', hidden: false };
+        if (c.hidden) rc.starHidden = true;
+        return rc;
+      }),
+      rowidCol: -1,
+      source: { kind: 'function', def, args, deps, label: item.alias ? `${item.name} AS ${item.alias}` : item.name },
+    });
+  }
+
   private tableRelation(item: Extract<FromItem, { kind: 'table' }>, scope: Scope, qc: QueryCtx): Relation {
-    if (item.asOf) throw new SqlError('SQL_ERROR', 'AS OF is not supported yet');
+    let snap = this.snapshot;
+    if (item.asOf) {
+      if (!this.ctx.asOf) throw new SqlError('SQL_ERROR', 'AS OF needs a versioned database');
+      snap = this.ctx.asOf(item.asOf, this.ctx.params);
+    }
+    const schema: SchemaSource = snap ?? this.ctx.schema;
     const alias = item.alias ?? item.name;
     const key = item.name.toLowerCase();
-    if (item.schema === undefined || item.schema.toLowerCase() === 'main') {
+    if (!item.asOf && (item.schema === undefined || item.schema.toLowerCase() === 'main')) {
       const cte = qc.ctes?.lookup(item.name);
       if (cte) return this.cteRelation(cte, alias, scope);
     }
-    const info = this.ctx.schema.tableInfo(key);
+    const info = schema.tableInfo(key);
     if (info) {
-      if (item.indexedBy && !info.index(item.indexedBy)) throw new SqlError('SQL_ERROR', `no such index: ${item.indexedBy}`);
-      return this.addTable(scope, info, alias);
+      if (item.indexedBy && !info.index(item.indexedBy)) throw new SqlError('NO_SUCH_INDEX', `no such index: ${item.indexedBy}`, posOf(item, item.indexedBy));
+      return this.addTable(scope, info, alias, snap);
     }
-    const view = this.ctx.schema.view(key);
+    const view = schema.view(key);
     if (view) {
-      if (this.viewStack.has(key)) throw new SqlError('SQL_ERROR', `view ${item.name} is circularly defined`);
+      if (this.viewStack.has(key)) throw new SqlError('CIRCULAR_VIEW', `view ${item.name} is circularly defined`, posOf(item, item.name));
       const stmt = this.ctx.parse(view.sql);
       if (stmt.kind !== 'createView') throw new SqlError('CORRUPT', `view ${item.name} has bad SQL`);
       this.viewStack.add(key);
+      const outerSnap = this.snapshot;
+      this.snapshot = snap;
       let pq: PlannedQuery;
       try {
         pq = this.planQuery(stmt.query, { nameParent: undefined, lexicalParent: scope, depth: scope.depth + 1, ctes: undefined });
       } finally {
         this.viewStack.delete(key);
+        this.snapshot = outerSnap;
       }
       const cols = relColumns(pq.plan.columns);
       if (stmt.columns) {
         if (stmt.columns.length !== cols.length) {
-          throw new SqlError('SQL_ERROR', `expected ${stmt.columns.length} columns for '${view.name}' but got ${cols.length}`);
+          throw new SqlError('COLUMN_COUNT_MISMATCH', `expected ${stmt.columns.length} columns for '${view.name}' but got ${cols.length}`, posOf(item, item.name));
         }
         stmt.columns.forEach((n, i) => (cols[i]!.name = n));
       }
@@ -596,6 +697,19 @@ export class Planner {
         rowidCol: -1,
         source: { kind: 'plan', plan: pq.plan, correlated: false, label: `VIEW ${view.name}` },
       });
+    }
+    if (!item.asOf && key.startsWith('heliosdb_')) {
+      const node = this.ctx.tableFunction?.(key, [], this.ctx.params);
+      if (node) {
+        return scope.addRelation({
+          name: alias,
+          key: alias.toLowerCase(),
+          tableName: item.name,
+          columns: relColumns(node.columns),
+          rowidCol: -1,
+          source: { kind: 'plan', plan: node, correlated: false, label: item.name },
+        });
+      }
     }
     if (key === 'sqlite_schema' || key === 'sqlite_master' || key === 'sqlite_temp_master' || key === 'sqlite_temp_schema') {
       const node = new SchemaTableNode(this.env, key.includes('temp'));
@@ -609,7 +723,7 @@ export class Planner {
       });
     }
     throw new SqlError(
-      'SQL_ERROR',
+      'NO_SUCH_TABLE',
       `no such table: ${item.schema ? item.schema + '.' : ''}${item.name}`,
       item.pos ? { line: item.pos.line, column: item.pos.column, offset: item.pos.offset, token: item.name } : undefined,
     );
@@ -638,7 +752,7 @@ export class Planner {
     const cols = relColumns(pq.plan.columns);
     if (cte.def.columns) {
       if (cte.def.columns.length !== cols.length) {
-        throw new SqlError('SQL_ERROR', `table ${cte.name} has ${cols.length} values for ${cte.def.columns.length} columns`);
+        throw new SqlError('COLUMN_COUNT_MISMATCH', `table ${cte.name} has ${cols.length} values for ${cte.def.columns.length} columns`);
       }
       cte.def.columns.forEach((n, i) => (cols[i]!.name = n));
     }
@@ -654,7 +768,7 @@ export class Planner {
   private planRecursiveCte(cte: CteDef, qc: QueryCtx): PlannedQuery {
     const body = cte.def.query.body as Extract<SetExpr, { kind: 'setop' }>;
     if (body.op !== 'UNION' && body.op !== 'UNION ALL') {
-      throw new SqlError('SQL_ERROR', `recursive CTE ${cte.name} must use UNION or UNION ALL`);
+      throw new SqlError('RECURSIVE_CTE', `recursive CTE ${cte.name} must use UNION or UNION ALL`, posOf(body));
     }
     const outer = new Map<number, Set<number>>();
     const collect = (s: Scope): void => {
@@ -678,7 +792,7 @@ export class Planner {
       delete cte.working;
     }
     if (recursive.columns.length !== initial.columns.length) {
-      throw new SqlError('SQL_ERROR', `SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
+      throw new SqlError('COLUMN_COUNT_MISMATCH', `SELECTs to the left and right of ${body.op} do not have the same number of result columns`, posOf(body));
     }
     let plan: PlanNode = new RecursiveCteNode(initial.columns, initial, recursive, working, body.op === 'UNION');
     const q = cte.def.query;
@@ -715,10 +829,120 @@ export class Planner {
     return { scope, pipeline: ap.plan(cols).pipeline };
   }
 
+  /**
+   * The scope of an upsert's DO UPDATE: the target table (offset 0) and the proposed row as
+   * `excluded` (offset `info.width`; its columns are reachable only as `excluded.col`).
+   */
+  upsertScope(info: TableInfo, alias?: string): Scope {
+    const scope = new Scope(0, undefined, undefined);
+    this.addTable(scope, info, alias ?? info.name).used.fill(true);
+    const ex = this.addTable(scope, info, 'excluded');
+    ex.used.fill(true);
+    for (const c of ex.columns) c.hidden = true;
+    return scope;
+  }
+
+  /**
+   * The rows an UPDATE or DELETE changes: the target table at offset 0, joined with the FROM
+   * items of `UPDATE … FROM` (their columns follow), filtered by WHERE, then ordered and
+   * limited by `ORDER BY … LIMIT … OFFSET`. `bind` runs after FROM is in scope and before the
+   * access paths are chosen (SET expressions mark the columns they read). The first
+   * `scope.width` slots of the plan's rows are the joined row (copy them: without ORDER BY the
+   * rows are the pipeline's shared buffer).
+   */
+  planDmlRows(o: {
+    info: TableInfo;
+    alias: string | undefined;
+    from?: FromItem;
+    where?: Expr;
+    ctes?: CteEnv | undefined;
+    orderBy?: OrderItem[];
+    limit?: Expr;
+    offset?: Expr;
+    bind?: (scope: Scope) => void;
+  }): { scope: Scope; plan: PlanNode } {
+    const scope = new Scope(0, undefined, undefined, o.ctes);
+    const qc: QueryCtx = { nameParent: undefined, lexicalParent: undefined, depth: 0, ctes: o.ctes };
+    const rel = this.addTable(scope, o.info, o.alias ?? o.info.name);
+    rel.used.fill(true);
+    const entries: JoinEntry[] = [{ rel, left: false, on: [] }];
+    if (o.from) entries.push(...this.planFrom(o.from, scope, qc));
+    const w = o.where ? this.bindExpr(o.where, scope, { aggs: false, aliases: false }) : undefined;
+    const sorts = (o.orderBy ?? []).map((ob) => {
+      let e = ob.expr;
+      let coll: Collation | undefined = ob.collate ? normalizeCollation(ob.collate) : undefined;
+      while (e.kind === 'collate') {
+        coll ??= normalizeCollation(e.collation);
+        e = e.expr;
+      }
+      const be = this.bindExpr(e, scope, { aggs: false, aliases: false });
+      const desc = ob.direction === 'DESC';
+      return { be, desc, nullsFirst: ob.nulls ? ob.nulls === 'FIRST' : !desc, coll: coll ?? comparisonCollation(be, { k: 'lit', v: null }) };
+    });
+    o.bind?.(scope);
+    const cols: ColumnMeta[] = [];
+    for (const r of scope.relations) for (const c of r.columns) cols.push({ name: c.name, affinity: c.aff, collation: c.coll });
+    // ORDER BY on target columns can be served by the key or an index (then LIMIT stops early).
+    let wish: OrderWish | undefined;
+    if (sorts.length && sorts.every((s) => s.be.k === 'col' && s.be.depth === 0 && s.be.rel === rel.id && s.coll === 'BINARY')) {
+      wish = { rel: rel.id, cols: sorts.map((s) => ({ col: (s.be as { col: number }).col, desc: s.desc, nullsFirst: s.nullsFirst })) };
+    }
+    const lim = o.limit?.kind === 'literal' && typeof o.limit.value === 'bigint' && !o.offset ? Number(o.limit.value) : undefined;
+    const ap = new AccessPlanner({
+      env: this.env,
+      scope,
+      entries,
+      where: conjuncts(w),
+      rowCount: (k) => this.ctx.rowCount(k),
+      ...(wish ? { order: wish } : {}),
+      ...(wish && lim !== undefined ? { limit: lim } : {}),
+    });
+    const from = ap.plan(cols);
+    const pipeline = from.pipeline;
+    const width = scope.width;
+    let plan: PlanNode = pipeline;
+    const ordered = wish !== undefined && from.ordered && from.order[0] === wish.rel;
+    if (sorts.length && !ordered) {
+      const compiler = new ExprCompiler(this.env, 0);
+      const copies: Eval[] = [];
+      for (let i = 0; i < width; i++) copies.push((r) => r[i]!);
+      for (const s of sorts) copies.push(compiler.compile(s.be));
+      const extra = sorts.map((_, i) => ({ name: `_sort${i}`, affinity: undefined, collation: 'BINARY' as Collation }));
+      plan = new ProjectNode(pipeline, [...cols, ...extra], copies);
+      plan = new SortNode(plan, sorts.map((s, i) => ({ idx: width + i, desc: s.desc, nullsFirst: s.nullsFirst, coll: s.coll })));
+    }
+    plan = this.applyLimit(plan, o.limit, o.offset, qc, () => undefined);
+    return { scope, plan };
+  }
+
+  /**
+   * The right-hand side of a multi-column SET `(a, b) = (…)`: a row value of `n` items or a
+   * subquery of `n` columns (its first row; NULLs when it has none).
+   */
+  bindRowValue(e: Expr, n: number, scope: Scope): BExpr[] {
+    if (e.kind === 'row') {
+      if (e.items.length !== n) throw new SqlError('ROW_VALUE_MISUSED', `${n} columns assigned ${e.items.length} values`, posOf(e));
+      return e.items.map((i) => this.bindExpr(i, scope, { aggs: false, aliases: false }));
+    }
+    if (e.kind === 'subquery') {
+      const sub = this.planSubquery(e.query, scope);
+      const w = sub.plan.columns.length;
+      if (w !== n) throw new SqlError('ROW_VALUE_MISUSED', `${n} columns assigned ${w} values`, posOf(e));
+      return sub.plan.columns.map((c, i) => ({
+        k: 'scalarSub' as const,
+        plan: new ProjectNode(sub.plan, [c], [(r: Row) => r[i]!]),
+        correlated: sub.correlated,
+        rels: sub.rels,
+      }));
+    }
+    if (n === 1) return [this.bindExpr(e, scope, { aggs: false, aliases: false })];
+    throw new SqlError('ROW_VALUE_MISUSED', `${n} columns assigned 1 value`, posOf(e));
+  }
+
   /** Bind RETURNING / result columns in a scope. */
   bindResultColumns(cols: ResultColumn[], scope: Scope): { exprs: BExpr[]; columns: ColumnMeta[] } {
     const items = this.bindResults(cols, scope);
-    if (scope.aggs.length) throw new SqlError('SQL_ERROR', 'aggregate functions are not allowed in RETURNING');
+    if (scope.aggs.length) throw new SqlError('MISUSE_OF_AGGREGATE', 'aggregate functions are not allowed in RETURNING');
     return { exprs: items.map((i) => i.expr), columns: items.map((i) => i.meta) };
   }
 
@@ -727,7 +951,7 @@ export class Planner {
     return w ? this.defineCtes(w.ctes, w.recursive, undefined) : undefined;
   }
 
-  private addTable(scope: Scope, info: TableInfo, alias: string): Relation {
+  private addTable(scope: Scope, info: TableInfo, alias: string, snapshot?: TxnAccess): Relation {
     return scope.addRelation({
       name: alias,
       key: alias.toLowerCase(),
@@ -738,9 +962,9 @@ export class Planner {
         coll: (c.collation as Collation | undefined) ?? 'BINARY',
         declType: c.type,
         hidden: false,
-      })),
+      })).concat(info.keyless ? [{ name: 'rowid', aff: 'INTEGER', coll: 'BINARY', declType: 'INTEGER', hidden: true }] : []),
       rowidCol: info.rowidSlot,
-      source: { kind: 'table', tableKey: info.key, info },
+      source: snapshot ? { kind: 'table', tableKey: info.key, info, snapshot } : { kind: 'table', tableKey: info.key, info },
     });
   }
 
@@ -770,8 +994,8 @@ export class Planner {
         if (e.op === 'AND') return { k: 'and', l, r };
         if (e.op === 'OR') return { k: 'or', l, r };
         const cmp = e.op === '=' || e.op === '!=' || e.op === '<' || e.op === '<=' || e.op === '>' || e.op === '>=' || e.op === 'IS' || e.op === 'IS NOT';
-        if (cmp && (l.k === 'row') !== (r.k === 'row')) throw new SqlError('SQL_ERROR', 'row value misused');
-        if (cmp && l.k === 'row' && r.k === 'row' && l.items.length !== r.items.length) throw new SqlError('SQL_ERROR', 'row value misused');
+        if (cmp && (l.k === 'row') !== (r.k === 'row')) throw new SqlError('ROW_VALUE_MISUSED', 'row value misused', posOf(e));
+        if (cmp && l.k === 'row' && r.k === 'row' && l.items.length !== r.items.length) throw new SqlError('ROW_VALUE_MISUSED', 'row value misused', posOf(e));
         return { k: 'binary', op: e.op, l, r, coll: cmp ? comparisonCollation(l, r) : 'BINARY' };
       }
       case 'like': {
@@ -790,7 +1014,7 @@ export class Planner {
         const coll = comparisonCollation(x, { k: 'lit', v: null });
         if (e.list) {
           const list = e.list.map((i) => this.bindExpr(i, scope, o));
-          if (x.k === 'row' && list.some((i) => i.k !== 'row' || i.items.length !== x.items.length)) throw new SqlError('SQL_ERROR', 'row value misused');
+          if (x.k === 'row' && list.some((i) => i.k !== 'row' || i.items.length !== x.items.length)) throw new SqlError('ROW_VALUE_MISUSED', 'row value misused', posOf(e));
           return { k: 'inList', not: e.not, e: x, list, coll };
         }
         let query = e.query;
@@ -803,7 +1027,7 @@ export class Planner {
         const sub = this.planSubquery(query!, scope);
         const width = x.k === 'row' ? x.items.length : 1;
         if (sub.plan.columns.length !== width) {
-          throw new SqlError('SQL_ERROR', `sub-select returns ${sub.plan.columns.length} columns - expected ${width}`);
+          throw new SqlError('COLUMN_COUNT_MISMATCH', `sub-select returns ${sub.plan.columns.length} columns - expected ${width}`, posOf(e));
         }
         return { k: 'inSub', not: e.not, e: x, plan: sub.plan, correlated: sub.correlated, rels: sub.rels, coll };
       }
@@ -816,7 +1040,7 @@ export class Planner {
       case 'subquery': {
         const sub = this.planSubquery(e.query, scope);
         if (sub.plan.columns.length !== 1) {
-          throw new SqlError('SQL_ERROR', `sub-select returns ${sub.plan.columns.length} columns - expected 1`);
+          throw new SqlError('COLUMN_COUNT_MISMATCH', `sub-select returns ${sub.plan.columns.length} columns - expected 1`, posOf(e));
         }
         return { k: 'scalarSub', plan: sub.plan, correlated: sub.correlated, rels: sub.rels };
       }
@@ -849,6 +1073,12 @@ export class Planner {
     }
   }
 
+  /** `coalesce(left, right)` for the merged USING column of a RIGHT / FULL JOIN. */
+  private coalesced(scope: Scope, left: BExpr, others: { rel: number; col: number }[]): BExpr {
+    const rights = others.map((o) => colRef(scope, scope.relations[o.rel]!, o.col));
+    return { k: 'fn', def: scalarFunctions.get('coalesce')!, args: [left, ...rights], coll: comparisonCollation(left, rights[0]!) };
+  }
+
   private planSubquery(q: Query, scope: Scope): { plan: PlanNode; correlated: boolean; rels: number[] } {
     const pq = this.planQuery(q, { nameParent: scope, lexicalParent: scope, depth: scope.depth + 1, ctes: scope.ctes as CteEnv | undefined });
     const rels = [...(pq.outerRefs.get(scope.depth) ?? [])];
@@ -857,48 +1087,52 @@ export class Planner {
 
   private resolveColumn(e: Extract<Expr, { kind: 'column' }>, scope: Scope, o: BindOpts): BExpr {
     if (e.schema !== undefined && e.schema.toLowerCase() !== 'main') {
-      throw new SqlError('SQL_ERROR', `no such column: ${e.schema}.${e.table}.${e.name}`);
+      throw new SqlError('NO_SUCH_COLUMN', `no such column: ${e.schema}.${e.table}.${e.name}`, posOf(e, e.name));
     }
-    const local = scope.lookupLocal(e.table, e.name);
-    if (local) return colRef(local.scope, local.rel, local.col);
+    const local = scope.lookupLocal(e.table, e.name, e.pos);
+    if (local) {
+      const ref = colRef(local.scope, local.rel, local.col);
+      const cw = local.rel.columns[local.col]!.coalesceWith;
+      return cw && e.table === undefined ? this.coalesced(local.scope, ref, cw) : ref;
+    }
     if (e.table === undefined && o.aliases) {
       const n = e.name.toLowerCase();
       const a = scope.aliases.find((x) => x.name.toLowerCase() === n);
       if (a) {
-        if (!o.aggs && hasAgg(a.expr, scope.depth)) throw new SqlError('SQL_ERROR', `misuse of aliased aggregate ${e.name}`);
+        if (!o.aggs && hasAgg(a.expr, scope.depth)) throw new SqlError('MISUSE_OF_AGGREGATE', `misuse of aliased aggregate ${e.name}`, posOf(e, e.name));
         return a.expr;
       }
     }
     for (let p = scope.nameParent; p; p = p.nameParent) {
-      const r = p.lookupLocal(e.table, e.name);
+      const r = p.lookupLocal(e.table, e.name, e.pos);
       if (r) {
         scope.noteOuterRef(p.depth, r.rel.id);
         return colRef(p, r.rel, r.col);
       }
     }
     const full = e.table ? `${e.table}.${e.name}` : e.name;
-    throw new SqlError('SQL_ERROR', `no such column: ${full}`, e.pos ? { line: e.pos.line, column: e.pos.column, offset: e.pos.offset } : undefined);
+    throw new SqlError('NO_SUCH_COLUMN', `no such column: ${full}`, posOf(e, full));
   }
 
   private bindFunction(e: Extract<Expr, { kind: 'function' }>, scope: Scope, o: BindOpts): BExpr {
     const name = e.name.toLowerCase();
-    const sdef = scalarFunctions.get(name);
+    const sdef = this.ctx.functions?.get(name) ?? scalarFunctions.get(name);
     const adef = aggregateFunctions.get(name);
     const argc = e.args.length;
     const wantsAgg = e.star || e.distinct || e.filter !== undefined || (e.orderBy !== undefined && e.orderBy.length > 0);
     let isAgg = false;
     if (e.star) {
-      if (name !== 'count') throw new SqlError('SQL_ERROR', `wrong number of arguments to function ${e.name}()`);
+      if (name !== 'count') throw new SqlError('WRONG_ARGUMENT_COUNT', `wrong number of arguments to function ${e.name}()`, posOf(e, e.name));
       isAgg = true;
     } else if (adef && (!sdef || wantsAgg || argc < sdef.minArgs || (sdef.maxArgs >= 0 && argc > sdef.maxArgs))) {
       isAgg = true;
     }
     if (isAgg) {
-      if (!o.aggs || o.inAgg) throw new SqlError('SQL_ERROR', `misuse of aggregate function ${e.name}()`);
+      if (!o.aggs || o.inAgg) throw new SqlError('MISUSE_OF_AGGREGATE', `misuse of aggregate function ${e.name}()`, posOf(e, e.name));
       if (adef && !e.star && (argc < adef.minArgs || (adef.maxArgs >= 0 && argc > adef.maxArgs))) {
-        throw new SqlError('SQL_ERROR', `wrong number of arguments to function ${e.name}()`);
+        throw new SqlError('WRONG_ARGUMENT_COUNT', `wrong number of arguments to function ${e.name}()`, posOf(e, e.name));
       }
-      if (e.distinct && argc !== 1) throw new SqlError('SQL_ERROR', 'DISTINCT aggregates must have exactly one argument');
+      if (e.distinct && argc !== 1) throw new SqlError('WRONG_ARGUMENT_COUNT', 'DISTINCT aggregates must have exactly one argument', posOf(e, e.name));
       const inner: BindOpts = { aggs: true, aliases: o.aliases, inAgg: true };
       const args = e.args.map((a) => this.bindExpr(a, scope, inner));
       const call: AggCall = {
@@ -926,12 +1160,12 @@ export class Planner {
       return { k: 'agg', depth: scope.depth, slot: scope.width + scope.aggs.length - 1 };
     }
     if (!sdef) {
-      if (wantsAgg) throw new SqlError('SQL_ERROR', `${e.name}() may not be used as an aggregate`);
-      throw new SqlError('SQL_ERROR', `no such function: ${e.name}`, e.pos ? { line: e.pos.line, column: e.pos.column, offset: e.pos.offset } : undefined);
+      if (wantsAgg) throw new SqlError('MISUSE_OF_AGGREGATE', `${e.name}() may not be used as an aggregate`, posOf(e, e.name));
+      throw new SqlError('NO_SUCH_FUNCTION', `no such function: ${e.name}`, posOf(e, e.name));
     }
-    if (wantsAgg) throw new SqlError('SQL_ERROR', `DISTINCT or FILTER used with non-aggregate function ${e.name}()`);
+    if (wantsAgg) throw new SqlError('MISUSE_OF_AGGREGATE', `DISTINCT or FILTER used with non-aggregate function ${e.name}()`, posOf(e, e.name));
     if (argc < sdef.minArgs || (sdef.maxArgs >= 0 && argc > sdef.maxArgs)) {
-      throw new SqlError('SQL_ERROR', `wrong number of arguments to function ${e.name}()`);
+      throw new SqlError('WRONG_ARGUMENT_COUNT', `wrong number of arguments to function ${e.name}()`, posOf(e, e.name));
     }
     const args = e.args.map((a) => this.bindExpr(a, scope, o));
     let coll: Collation = 'BINARY';
@@ -944,6 +1178,14 @@ export class Planner {
     }
     return { k: 'fn', def: sdef, args, coll };
   }
+}
+
+/** The position of an AST node as an error position. */
+export function posOf(e: { pos?: { line: number; column: number; offset: number } } | undefined, token?: string): SqlPosition | undefined {
+  if (!e?.pos) return undefined;
+  const p: SqlPosition = { line: e.pos.line, column: e.pos.column, offset: e.pos.offset };
+  if (token !== undefined) p.token = token;
+  return p;
 }
 
 function colRef(scope: Scope, rel: Relation, col: number): BExpr {

@@ -13,6 +13,8 @@ import { SqlError } from '../../errors/index.js';
 import type { Affinity, Collation } from '../values/index.js';
 import type { TableInfo } from '../storage/table-info.js';
 import type { PlanNode } from '../exec/types.js';
+import type { TableFunctionDef } from '../exec/table-functions.js';
+import type { TxnAccess } from '../exec/env.js';
 import type { AggCall, BExpr } from './bound.js';
 
 export interface RelColumn {
@@ -22,11 +24,21 @@ export interface RelColumn {
   declType?: string;
   /** Merged away by USING / NATURAL: invisible to bare names and `*`. */
   hidden: boolean;
+  /**
+   * The USING / NATURAL column of a RIGHT or FULL JOIN: a bare name (and `*`) means
+   * `coalesce(this, right-hand columns…)` — the right-hand copies are the hidden ones.
+   */
+  coalesceWith?: { rel: number; col: number }[];
+  /** A hidden column of a table-valued function: left out of `*`, selectable by name. */
+  starHidden?: boolean;
 }
 
 export type RelSource =
-  | { kind: 'table'; tableKey: string; info: TableInfo }
-  | { kind: 'plan'; plan: PlanNode; correlated: boolean; label: string };
+  /** `snapshot`: an AS OF version the table is read from (absent: the running transaction). */
+  | { kind: 'table'; tableKey: string; info: TableInfo; snapshot?: TxnAccess }
+  | { kind: 'plan'; plan: PlanNode; correlated: boolean; label: string }
+  /** A table-valued function call; `deps`: relations of this scope its arguments read. */
+  | { kind: 'function'; def: TableFunctionDef; args: BExpr[]; deps: Set<number>; label: string };
 
 export interface Relation {
   id: number;
@@ -92,7 +104,8 @@ export class Scope {
   }
 
   /** Look a column up in this scope only. Throws on ambiguity. */
-  lookupLocal(table: string | undefined, name: string): Resolved | undefined {
+  lookupLocal(table: string | undefined, name: string, pos?: { line: number; column: number; offset: number }): Resolved | undefined {
+    const at = pos ? { line: pos.line, column: pos.column, offset: pos.offset, token: name } : undefined;
     const n = name.toLowerCase();
     if (table !== undefined) {
       const rel = this.findRelation(table);
@@ -106,14 +119,14 @@ export class Scope {
     for (const rel of this.relations) {
       const c = rel.columns.findIndex((x) => !x.hidden && x.name.toLowerCase() === n);
       if (c < 0) continue;
-      if (hit) throw new SqlError('SQL_ERROR', `ambiguous column name: ${name}`);
+      if (hit) throw new SqlError('AMBIGUOUS_COLUMN', `ambiguous column name: ${name}`, at);
       hit = { scope: this, rel, col: c };
     }
     if (hit) return hit;
     if (ROWID_NAMES.has(n)) {
       for (const rel of this.relations) {
         if (rel.rowidCol >= 0) {
-          if (hit) throw new SqlError('SQL_ERROR', `ambiguous column name: ${name}`);
+          if (hit) throw new SqlError('AMBIGUOUS_COLUMN', `ambiguous column name: ${name}`, at);
           hit = { scope: this, rel, col: rel.rowidCol };
         }
       }

@@ -43,6 +43,7 @@ function uniqueError(ts: TableState, ix: IndexInfo | undefined): ConstraintError
     const cols = info.pkSlots.map((s) => `${info.name}.${info.columns[s]!.name}`).join(', ');
     return new ConstraintError(info.rowidSlot >= 0 ? 'PRIMARY KEY' : 'UNIQUE', `UNIQUE constraint failed: ${cols}`);
   }
+  if (ix.slots.includes(-1)) return new ConstraintError('UNIQUE', `UNIQUE constraint failed: index '${ix.schema.name}'`);
   const cols = ix.slots.map((s) => `${info.name}.${info.columns[s]!.name}`).join(', ');
   return new ConstraintError('UNIQUE', `UNIQUE constraint failed: ${cols}`);
 }
@@ -59,23 +60,85 @@ function maxRowid(ts: TableState): bigint {
   return 0n;
 }
 
+/** The largest rowid of a keyless table (its insertion-order index), or 0. */
+function maxKeylessRowid(ts: TableState): bigint {
+  const r = ts.indexReader(ts.info.orderIndex!.key);
+  for (const e of r.entries({ reverse: true })) return ts.info.rowidOfIndexKey(e.key);
+  return 0n;
+}
+
+function rowidError(ts: TableState): ConstraintError {
+  return new ConstraintError('UNIQUE', `UNIQUE constraint failed: ${ts.info.name}.rowid`);
+}
+
+/**
+ * What the engine runs around row writes: triggers and FOREIGN KEY checks and actions. The
+ * storage layer knows nothing of SQL, so the engine passes them in (`RowWriter.hooks`).
+ * `before*` return false to skip the row (RAISE(IGNORE)); `removed` is called for rows that
+ * REPLACE conflict resolution deletes (FK actions, no triggers, as SQLite without
+ * recursive_triggers).
+ */
+export interface WriteHooks {
+  /** Whether any hook applies to writes on `ts` (the fast path skips all calls when not). */
+  active(ts: TableState): boolean;
+  beforeInsert(ts: TableState, row: Row): boolean;
+  afterInsert(ts: TableState, row: Row): void;
+  beforeUpdate(ts: TableState, oldRow: Row, newRow: Row): boolean;
+  afterUpdate(ts: TableState, oldRow: Row, newRow: Row): void;
+  beforeDelete(ts: TableState, row: Row): boolean;
+  afterDelete(ts: TableState, row: Row): void;
+  removed(ts: TableState, row: Row): void;
+}
+
 export class RowWriter {
+  /** Triggers and foreign keys, installed by the engine. */
+  hooks: WriteHooks | undefined;
+
   constructor(
     private readonly undo: UndoLog,
     private readonly onRemoved?: RowRemovedHook,
   ) {}
 
-  /** Assign the rowid of an INTEGER PRIMARY KEY row whose key cell is NULL. */
+  /** Assign the rowid of an INTEGER PRIMARY KEY row (or a keyless row) whose rowid cell is NULL. */
   assignRowid(ts: TableState, row: Row): bigint {
     const slot = ts.info.rowidSlot;
     const v = row[slot];
     if (v !== null && v !== undefined) return v as bigint;
-    let next = maxRowid(ts) + 1n;
+    let next = this.maxRowidOf(ts) + 1n;
     if (ts.info.schema.autoincrement && ts.autoIncrement + 1n > next) next = ts.autoIncrement + 1n;
     if (next > INT64_MAX) throw new ConstraintError('PRIMARY KEY', `database or disk is full: no rowid left in ${ts.info.name}`);
     row[slot] = next;
+    this.fresh = ts;
+    this.freshRowid = next;
     return next;
   }
+
+  /**
+   * Largest rowid of a table. Remembers the last one seen per TableState and only checks that it
+   * still exists (a point lookup) instead of reading the tree's last entry on every insert; a
+   * deleted or rolled-back maximum fails the check and the last entry is read again.
+   */
+  private maxRowidOf(ts: TableState): bigint {
+    const c = this.maxCache.get(ts);
+    if (c !== undefined) {
+      const there = ts.info.keyless ? ts.indexReader(ts.info.orderIndex!.key).has(ts.info.orderKey(c)) : ts.reader().has(ts.info.encodeKeyValues([c]));
+      if (there) return c;
+    }
+    const m = ts.info.keyless ? maxKeylessRowid(ts) : maxRowid(ts);
+    if (m > 0n) this.maxCache.set(ts, m);
+    return m;
+  }
+
+  /** Note a written rowid for `maxRowidOf`. */
+  private noteRowid(ts: TableState, rowid: bigint): void {
+    const c = this.maxCache.get(ts);
+    if (c !== undefined && rowid > c) this.maxCache.set(ts, rowid);
+  }
+
+  private readonly maxCache = new WeakMap<TableState, bigint>();
+  /** The last rowid handed out by `assignRowid` (and its table): known to be free. */
+  private fresh: TableState | undefined;
+  private freshRowid: bigint | undefined;
 
   private noteAutoincrement(ts: TableState, rowid: bigint): void {
     if (ts.info.schema.autoincrement && rowid > ts.autoIncrement) {
@@ -90,7 +153,9 @@ export class RowWriter {
 
   /** Find the row key that conflicts with `row` on unique index `ix`, other than `selfKey`. */
   private uniqueConflict(ts: TableState, ix: IndexInfo, row: Row, selfKey: Uint8Array | undefined): Uint8Array | undefined {
-    for (const s of ix.slots) if (row[s] === null) return undefined;
+    if (ix.computed) {
+      if (!ts.info.inIndex(ix, row) || ts.info.indexHasNull(ix, row)) return undefined;
+    } else for (const s of ix.slots) if (row[s] === null) return undefined;
     const prefix = ts.info.indexPrefix(ix, row);
     const end = prefixUpperBound(prefix);
     const rd = ts.indexReader(ix.key);
@@ -114,7 +179,8 @@ export class RowWriter {
     const row = this.readRow(ts, key);
     if (!row) return;
     this.onRemoved?.(ts, row);
-    this.deleteRow(ts, key, row);
+    this.deleteStored(ts, key, row);
+    this.hooks?.removed(ts, row);
   }
 
   /**
@@ -123,31 +189,22 @@ export class RowWriter {
    * conflicting rows first, anything else throws `ConstraintError`.
    */
   insert(ts: TableState, row: Row, onConflict: OnConflict): InsertOutcome {
+    const h = this.hooks;
+    if (h === undefined || !h.active(ts)) return this.insertStored(ts, row, onConflict);
+    if (ts.info.rowidSlot >= 0) this.assignRowid(ts, row);
+    if (!h.beforeInsert(ts, row)) return { inserted: false };
+    const o = this.insertStored(ts, row, onConflict);
+    if (o.inserted) h.afterInsert(ts, row);
+    return o;
+  }
+
+  private insertStored(ts: TableState, row: Row, onConflict: OnConflict): InsertOutcome {
     const info = ts.info;
     let rowid: bigint | undefined;
     if (info.rowidSlot >= 0) {
       rowid = this.assignRowid(ts, row);
     }
-    if (info.keyless) {
-      const key = info.keylessKey(row);
-      const ed = ts.rowsWriter();
-      const prev = ed.get(key);
-      // UNIQUE indexes on keyless tables: an equal row always conflicts with itself.
-      for (const ix of info.indexes) {
-        if (!ix.unique) continue;
-        const c = this.uniqueConflict(ts, ix, row, undefined);
-        if (c) {
-          if (onConflict === 'IGNORE') return { inserted: false };
-          if (onConflict === 'REPLACE') this.removeKeylessAll(ts, c);
-          else throw uniqueError(ts, ix);
-        }
-      }
-      const prev2 = prev === undefined ? undefined : ed.get(key);
-      const count = prev2 === undefined ? 1 : info.keylessCount(prev2) + 1;
-      put(this.undo, ed, key, info.keylessValue(row, count), prev2);
-      if (count === 1) this.addIndexEntries(ts, row, key);
-      return { inserted: true };
-    }
+    if (info.keyless) return this.insertKeyless(ts, row, onConflict, rowid!);
     const key = info.encodeKey(row);
     const ed = ts.rowsWriter();
     let prev = ed.get(key);
@@ -169,23 +226,86 @@ export class RowWriter {
     }
     put(this.undo, ed, key, info.encodeValue(row), prev);
     this.addIndexEntries(ts, row, key);
-    if (rowid !== undefined) this.noteAutoincrement(ts, rowid);
+    if (rowid !== undefined) {
+      this.noteAutoincrement(ts, rowid);
+      this.noteRowid(ts, rowid);
+    }
     return { inserted: true, rowid };
   }
 
-  private removeKeylessAll(ts: TableState, key: Uint8Array): void {
+  /**
+   * Keyless insert: one more copy of the row under its hash key, an order-index entry for its
+   * rowid and one entry per secondary index (keyed by that rowid).
+   */
+  private insertKeyless(ts: TableState, row: Row, onConflict: OnConflict, rowid: bigint): InsertOutcome {
+    const info = ts.info;
+    const order = ts.indexWriter(info.orderIndex!.key);
+    const ok = info.orderKey(rowid);
+    // A rowid just handed out as max + 1 is free unless a trigger wrote in between.
+    const known = this.fresh === ts && this.freshRowid === rowid && (this.hooks === undefined || !this.hooks.active(ts));
+    this.fresh = undefined;
+    const taken = known ? undefined : order.get(ok);
+    if (taken !== undefined) {
+      if (onConflict === 'IGNORE') return { inserted: false };
+      if (onConflict !== 'REPLACE') throw rowidError(ts);
+      this.removeKeylessCopy(ts, taken, rowid, true);
+    }
+    for (const ix of info.indexes) {
+      if (!ix.unique) continue;
+      for (let c = this.uniqueConflictEntry(ts, ix, row, undefined); c; c = this.uniqueConflictEntry(ts, ix, row, undefined)) {
+        if (onConflict === 'IGNORE') return { inserted: false };
+        if (onConflict !== 'REPLACE') throw uniqueError(ts, ix);
+        this.removeKeylessCopy(ts, c.value, info.rowidOfIndexKey(c.key), true);
+      }
+    }
+    const key = info.keylessKey(row);
     const ed = ts.rowsWriter();
-    const v = ed.get(key);
+    const prev = ed.get(key);
+    const count = prev === undefined ? 1 : info.keylessCount(prev) + 1;
+    put(this.undo, ed, key, info.keylessValue(row, count), prev);
+    put(this.undo, order, ok, key, undefined);
+    this.addIndexEntries(ts, row, key);
+    this.noteRowid(ts, rowid);
+    return { inserted: true, rowid };
+  }
+
+  /** Unique-index entry (key and value) that conflicts with `row`, other than row key `selfKey`. */
+  private uniqueConflictEntry(ts: TableState, ix: IndexInfo, row: Row, selfKey: Uint8Array | undefined): { key: Uint8Array; value: Uint8Array } | undefined {
+    if (ix.computed) {
+      if (!ts.info.inIndex(ix, row) || ts.info.indexHasNull(ix, row)) return undefined;
+    } else for (const s of ix.slots) if (row[s] === null) return undefined;
+    const prefix = ts.info.indexPrefix(ix, row);
+    const end = prefixUpperBound(prefix);
+    const rd = ts.indexReader(ix.key);
+    for (const e of rd.entries(end ? { start: prefix, end } : { start: prefix })) {
+      if (selfKey === undefined || compareBytes(e.value, selfKey) !== 0) return e;
+    }
+    return undefined;
+  }
+
+  /** Keyless tables: remove the copy with `rowid` of the row stored under hash `key`. */
+  private removeKeylessCopy(ts: TableState, key: Uint8Array, rowid: bigint, notify: boolean): void {
+    const v = ts.reader().get(key);
     if (v === undefined) return;
     const row: Row = new Array(ts.info.width);
     ts.info.decodeInto(key, v, row, 0, ts.info.slotOfTag);
-    this.onRemoved?.(ts, row);
-    del(this.undo, ed, key, v);
-    this.removeIndexEntries(ts, row, key);
+    row[ts.info.rowidSlot] = rowid;
+    if (notify) this.onRemoved?.(ts, row);
+    this.deleteStored(ts, key, row);
+    if (notify) this.hooks?.removed(ts, row);
+  }
+
+  /** Keyless tables: a rowid of some copy of the row stored under `key` (a scan; fallback only). */
+  private anyRowidOf(ts: TableState, key: Uint8Array): bigint | undefined {
+    for (const e of ts.indexReader(ts.info.orderIndex!.key).entries()) {
+      if (compareBytes(e.value, key) === 0) return ts.info.rowidOfIndexKey(e.key);
+    }
+    return undefined;
   }
 
   private addIndexEntries(ts: TableState, row: Row, key: Uint8Array): void {
     for (const ix of ts.info.indexes) {
+      if (ix.computed && !ts.info.inIndex(ix, row)) continue;
       const ed = ts.indexWriter(ix.key);
       const ik = ts.info.indexKey(ix, row, key);
       put(this.undo, ed, ik, key, ed.get(ik));
@@ -194,6 +314,7 @@ export class RowWriter {
 
   private removeIndexEntries(ts: TableState, row: Row, key: Uint8Array): void {
     for (const ix of ts.info.indexes) {
+      if (ix.computed && !ts.info.inIndex(ix, row)) continue;
       const ed = ts.indexWriter(ix.key);
       const ik = ts.info.indexKey(ix, row, key);
       const prev = ed.get(ik);
@@ -207,10 +328,27 @@ export class RowWriter {
    */
   truncate(ts: TableState, empty: Tree): number {
     const info = ts.info;
+    if (this.hooks?.active(ts)) {
+      // Triggers or foreign keys see every row: delete them one by one.
+      const victims: { key: Uint8Array; row: Row }[] = [];
+      const rd = ts.reader();
+      const ix = info.orderIndex;
+      for (const e of ix ? ts.indexReader(ix.key).entries() : rd.entries()) {
+        const key = ix ? e.value : e.key;
+        const v = rd.get(key);
+        if (v === undefined) continue;
+        const row: Row = new Array(info.width);
+        info.decodeInto(key, v, row, 0, info.slotOfTag);
+        if (ix) row[info.rowidSlot] = info.rowidOfIndexKey(e.key);
+        victims.push({ key, row });
+      }
+      let n = 0;
+      for (const v of victims) if (this.deleteRow(ts, v.key, v.row)) n++;
+      return n;
+    }
     const r = ts.reader();
     let n = 0;
-    if (info.keyless) for (const e of r.entries()) n += info.keylessCount(e.value);
-    else n = r.count;
+    n = info.keyless ? ts.indexReader(info.orderIndex!.key).count : r.count;
     const prevRows = ts.rows;
     const prevEd = ts.rowsEditor;
     const prevIdx = new Map([...ts.indexes].map(([k, s]) => [k, { ...s }] as const));
@@ -242,16 +380,41 @@ export class RowWriter {
    * Keyless tables lose one duplicate.
    */
   deleteRow(ts: TableState, key: Uint8Array, row: Row): boolean {
+    const h = this.hooks;
+    if (h === undefined || !h.active(ts)) return this.deleteStored(ts, key, row);
+    if (!h.beforeDelete(ts, row)) return false;
+    if (!this.deleteStored(ts, key, row)) return false;
+    h.afterDelete(ts, row);
+    return true;
+  }
+
+  /** Delete without hooks. (Keyless: `row[rowidSlot]` names the copy; when unknown, some copy is found by a scan.) */
+  private deleteStored(ts: TableState, key: Uint8Array, row: Row): boolean {
     const info = ts.info;
     const ed = ts.rowsWriter();
     const prev = ed.get(key);
     if (prev === undefined) return false;
     if (info.keyless) {
-      const count = info.keylessCount(prev);
-      if (count > 1) {
-        put(this.undo, ed, key, info.keylessValue(row, count - 1), prev);
-        return true;
+      const cell = row[info.rowidSlot];
+      let rowid: bigint;
+      if (typeof cell === 'bigint') rowid = cell;
+      else {
+        const found = this.anyRowidOf(ts, key);
+        if (found === undefined) return false;
+        rowid = found;
+        row = row.slice();
+        row[info.rowidSlot] = rowid;
       }
+      const order = ts.indexWriter(info.orderIndex!.key);
+      const ok = info.orderKey(rowid);
+      const op = order.get(ok);
+      if (op === undefined || compareBytes(op, key) !== 0) return false;
+      del(this.undo, order, ok, op);
+      const count = info.keylessCount(prev);
+      if (count > 1) put(this.undo, ed, key, info.keylessValue(row, count - 1), prev);
+      else del(this.undo, ed, key, prev);
+      this.removeIndexEntries(ts, row, key);
+      return true;
     }
     del(this.undo, ed, key, prev);
     this.removeIndexEntries(ts, row, key);
@@ -263,25 +426,42 @@ export class RowWriter {
    * it because of a conflict.
    */
   update(ts: TableState, oldKey: Uint8Array, oldRow: Row, newRow: Row, onConflict: OnConflict): boolean {
+    const h = this.hooks;
+    if (h === undefined || !h.active(ts)) return this.updateStored(ts, oldKey, oldRow, newRow, onConflict);
+    if (!h.beforeUpdate(ts, oldRow, newRow)) return false;
+    if (!this.updateStored(ts, oldKey, oldRow, newRow, onConflict)) return false;
+    h.afterUpdate(ts, oldRow, newRow);
+    return true;
+  }
+
+  private updateStored(ts: TableState, oldKey: Uint8Array, oldRow: Row, newRow: Row, onConflict: OnConflict): boolean {
     const info = ts.info;
     if (info.keyless) {
       const newKey = info.keylessKey(newRow);
-      if (compareBytes(newKey, oldKey) === 0) return true;
-      for (const ix of info.indexes) {
-        if (!ix.unique) continue;
-        const c = this.uniqueConflict(ts, ix, newRow, oldKey);
-        if (c) {
+      const oldRowid = oldRow[info.rowidSlot];
+      if (newRow[info.rowidSlot] === null || newRow[info.rowidSlot] === undefined) newRow[info.rowidSlot] = oldRowid ?? null;
+      const newRowid = newRow[info.rowidSlot];
+      if (compareBytes(newKey, oldKey) === 0 && newRowid === oldRowid) return true;
+      if (typeof newRowid === 'bigint' && newRowid !== oldRowid) {
+        const taken = ts.indexReader(info.orderIndex!.key).get(info.orderKey(newRowid));
+        if (taken !== undefined) {
           if (onConflict === 'IGNORE') return false;
-          if (onConflict === 'REPLACE') this.removeKeylessAll(ts, c);
-          else throw uniqueError(ts, ix);
+          if (onConflict !== 'REPLACE') throw rowidError(ts);
+          this.removeKeylessCopy(ts, taken, newRowid, true);
         }
       }
-      this.deleteRow(ts, oldKey, oldRow);
-      const ed = ts.rowsWriter();
-      const prev = ed.get(newKey);
-      const count = prev === undefined ? 1 : info.keylessCount(prev) + 1;
-      put(this.undo, ed, newKey, info.keylessValue(newRow, count), prev);
-      if (count === 1) this.addIndexEntries(ts, newRow, newKey);
+      for (const ix of info.indexes) {
+        if (!ix.unique) continue;
+        for (let c = this.uniqueConflictEntry(ts, ix, newRow, oldKey); c; c = this.uniqueConflictEntry(ts, ix, newRow, oldKey)) {
+          if (onConflict === 'IGNORE') return false;
+          if (onConflict !== 'REPLACE') throw uniqueError(ts, ix);
+          this.removeKeylessCopy(ts, c.value, info.rowidOfIndexKey(c.key), true);
+        }
+      }
+      this.deleteStored(ts, oldKey, oldRow);
+      if (typeof newRow[info.rowidSlot] !== 'bigint') newRow[info.rowidSlot] = null;
+      this.assignRowid(ts, newRow);
+      this.insertKeyless(ts, newRow, 'ABORT', newRow[info.rowidSlot] as bigint);
       return true;
     }
     const newKey = info.encodeKey(newRow);
@@ -291,7 +471,7 @@ export class RowWriter {
     if (keyChanged && ed.get(newKey) !== undefined) conflicts.push({ ix: undefined, key: newKey });
     for (const ix of info.indexes) {
       if (!ix.unique) continue;
-      let changed = keyChanged;
+      let changed = keyChanged || ix.computed;
       if (!changed) for (const s of ix.slots) if (!sameCell(oldRow[s]!, newRow[s]!)) changed = true;
       if (!changed) continue;
       const c = this.uniqueConflict(ts, ix, newRow, oldKey);
@@ -303,23 +483,29 @@ export class RowWriter {
       for (const c of conflicts) if (compareBytes(c.key, oldKey) !== 0) this.removeByKey(ts, c.key);
     }
     if (keyChanged) {
-      this.deleteRow(ts, oldKey, oldRow);
+      this.deleteStored(ts, oldKey, oldRow);
       const prev = ed.get(newKey);
       put(this.undo, ed, newKey, info.encodeValue(newRow), prev);
       this.addIndexEntries(ts, newRow, newKey);
-      if (info.rowidSlot >= 0) this.noteAutoincrement(ts, newRow[info.rowidSlot] as bigint);
+      if (info.rowidSlot >= 0) {
+        this.noteAutoincrement(ts, newRow[info.rowidSlot] as bigint);
+        this.noteRowid(ts, newRow[info.rowidSlot] as bigint);
+      }
       return true;
     }
     const prev = ed.get(oldKey);
     put(this.undo, ed, oldKey, info.encodeValue(newRow), prev);
     for (const ix of info.indexes) {
-      let changed = false;
-      for (const s of ix.slots) if (!sameCell(oldRow[s]!, newRow[s]!)) changed = true;
+      let changed = ix.computed;
+      if (!changed) for (const s of ix.slots) if (!sameCell(oldRow[s]!, newRow[s]!)) changed = true;
       if (!changed) continue;
       const ied = ts.indexWriter(ix.key);
-      const oldIk = info.indexKey(ix, oldRow, oldKey);
-      const p = ied.get(oldIk);
-      if (p !== undefined) del(this.undo, ied, oldIk, p);
+      if (!ix.computed || info.inIndex(ix, oldRow)) {
+        const oldIk = info.indexKey(ix, oldRow, oldKey);
+        const p = ied.get(oldIk);
+        if (p !== undefined) del(this.undo, ied, oldIk, p);
+      }
+      if (ix.computed && !info.inIndex(ix, newRow)) continue;
       const newIk = info.indexKey(ix, newRow, oldKey);
       put(this.undo, ied, newIk, oldKey, ied.get(newIk));
     }

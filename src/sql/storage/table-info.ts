@@ -8,16 +8,22 @@
  *   encodeRow(non-key tags, values) (NULL cells omitted).
  * - Keyless table: key = keylessKey(all tags, values) (a hash of the row), value =
  *   encodeKeylessValue(tags, values, count): equal rows share one entry with a count, so equal
- *   inserts on two branches merge cleanly. Keyless tables have no rowid (documented gap: SQLite
- *   gives every table one; `rowid` resolves only for INTEGER PRIMARY KEY tables), and a scan
- *   returns rows in hash order, not insertion order.
- * - Secondary index: key = encodeKey([indexed values…, pk values…]) (keyless tables: the row's
- *   hash key as a final BLOB component); value = the row's key bytes, so a lookup needs no
- *   re-encoding. Keys are BINARY-ordered: an index (or key) is only used for comparisons under
- *   BINARY collation.
+ *   inserts on two branches merge cleanly.
+ * - Keyless tables also have a DERIVED insertion-order index (`ORDER_INDEX`, stored with the
+ *   secondary indexes): key = encodeKey([rowid]), value = the row's hash key, one entry per
+ *   copy (a row with count 3 has three rowids). It gives keyless tables SQLite's `rowid` /
+ *   `oid` / `_rowid_` (a hidden slot after the columns: `width = columns + 1`, `rowidSlot`
+ *   points at it) and makes full scans run in insertion order. Like any secondary index it is
+ *   derived data: never merged, maintained on every write, rebuilt from the row diff after a
+ *   merge (rowids are local to a branch: a merged-in copy gets a fresh rowid at the end).
+ * - Secondary index: key = encodeKey([indexed values…, pk values…]) (keyless tables: the
+ *   copy's rowid as the final component, so every copy has its own entry); value = the row's
+ *   key bytes (keyless: the hash key), so a lookup needs no re-encoding. Keys are
+ *   BINARY-ordered: an index (or key) is only used for comparisons under BINARY collation.
  */
 import type { ColumnSchema, IndexSchema, SqlValue, TableSchema } from '../../objects/index.js';
 import {
+  decodeKey,
   decodeKeyInto,
   keylessCount,
   decodeRowInto,
@@ -27,6 +33,20 @@ import {
   keylessKey,
 } from '../../objects/index.js';
 import type { Row } from '../exec/types.js';
+
+/** Name (lower-cased tree key) of the insertion-order index of a keyless table. */
+export const ORDER_INDEX = 'sqlite_rowid_order';
+
+/**
+ * Evaluators of an index's expression columns and partial-index WHERE, compiled by the engine
+ * (this layer does not interpret SQL) and installed with `TableInfo.setIndexCompute`.
+ */
+export interface IndexCompute {
+  /** Per index column: the expression's evaluator on a table row, or undefined for a plain column. */
+  exprs: (((row: readonly SqlValue[]) => SqlValue) | undefined)[];
+  /** Partial index: whether a row belongs to the index. */
+  where?: (row: readonly SqlValue[]) => boolean;
+}
 
 export interface IndexInfo {
   readonly schema: IndexSchema;
@@ -38,6 +58,10 @@ export interface IndexInfo {
   readonly unique: boolean;
   /** DESC flags of the full index key (indexed columns then key columns). */
   readonly keyDesc: boolean[];
+  /** Partial or expression index: needs `compute` to be maintained (and is never used for lookups). */
+  readonly computed: boolean;
+  /** The installed evaluators of a computed index. */
+  compute?: IndexCompute;
 }
 
 export class TableInfo {
@@ -46,12 +70,15 @@ export class TableInfo {
   /** Lower-cased name. */
   readonly key: string;
   readonly columns: ColumnSchema[];
+  /** Slots of a row buffer: the columns, plus the hidden rowid slot of a keyless table. */
   readonly width: number;
+  /** Number of declared columns. */
+  readonly ncols: number;
   readonly keyless: boolean;
   /** Slots of the primary-key columns, in key order (empty for keyless). */
   readonly pkSlots: number[];
   readonly pkDesc: boolean[];
-  /** Slot of the INTEGER PRIMARY KEY column, or -1. */
+  /** Slot of the INTEGER PRIMARY KEY column, the hidden rowid slot of a keyless table, or -1. */
   readonly rowidSlot: number;
   /** Tags and slots stored in the row value (non-key columns; keyless: all). */
   readonly valueTags: number[];
@@ -60,6 +87,10 @@ export class TableInfo {
   /** slotOfTag[tag] = slot, -1 when the tag is not a column. */
   readonly slotOfTag: Int32Array;
   readonly indexes: IndexInfo[];
+  /** Keyless tables: the insertion-order index (rowid → hash key). */
+  readonly orderIndex: IndexInfo | undefined;
+  /** Every index tree stored with the table (secondary indexes, then the order index). */
+  readonly storedIndexes: IndexInfo[];
   private readonly colByName = new Map<string, number>();
   private readonly pkAllAsc: boolean;
 
@@ -68,8 +99,9 @@ export class TableInfo {
     this.name = schema.name;
     this.key = schema.name.toLowerCase();
     this.columns = schema.columns;
-    this.width = schema.columns.length;
+    this.ncols = schema.columns.length;
     this.keyless = schema.primaryKey.length === 0;
+    this.width = this.keyless ? this.ncols + 1 : this.ncols;
     this.slotOfTag = new Int32Array(schema.nextTag + 1).fill(-1);
     schema.columns.forEach((c, i) => {
       this.slotOfTag[c.tag] = i;
@@ -79,7 +111,7 @@ export class TableInfo {
     this.pkSlots = schema.primaryKey.map((k) => this.slotFor(k.tag));
     this.pkDesc = schema.primaryKey.map((k) => k.desc);
     this.pkAllAsc = !this.pkDesc.some((d) => d);
-    this.rowidSlot = schema.rowidAlias === undefined ? -1 : this.slotFor(schema.rowidAlias);
+    this.rowidSlot = this.keyless ? this.ncols : schema.rowidAlias === undefined ? -1 : this.slotFor(schema.rowidAlias);
     const keySet = new Set(this.pkSlots);
     this.valueSlots = [];
     this.valueTags = [];
@@ -90,11 +122,35 @@ export class TableInfo {
       }
     });
     this.indexes = schema.indexes.map((ix) => {
-      const slots = ix.columns.map((k) => this.slotFor(k.tag));
+      const slots = ix.columns.map((k) => (k.expr !== undefined ? -1 : this.slotFor(k.tag)));
       const desc = ix.columns.map((k) => k.desc);
       const keyDesc = this.keyless ? [...desc, false] : [...desc, ...this.pkDesc];
-      return { schema: ix, key: ix.name.toLowerCase(), slots, desc, unique: ix.unique, keyDesc };
+      const computed = ix.where !== undefined || slots.includes(-1);
+      return { schema: ix, key: ix.name.toLowerCase(), slots, desc, unique: ix.unique, keyDesc, computed };
     });
+    this.orderIndex = this.keyless
+      ? {
+          schema: { name: ORDER_INDEX, columns: [], unique: true, origin: 'create' },
+          key: ORDER_INDEX,
+          slots: [this.rowidSlot],
+          desc: [false],
+          unique: true,
+          keyDesc: [false],
+          computed: false,
+        }
+      : undefined;
+    this.storedIndexes = this.orderIndex ? [...this.indexes, this.orderIndex] : this.indexes;
+  }
+
+  /** Keyless tables: the rowid stored as the last component of an index key (or order-index key). */
+  rowidOfIndexKey(key: Uint8Array): bigint {
+    const vals = decodeKey(key);
+    return vals[vals.length - 1] as bigint;
+  }
+
+  /** Keyless tables: the order-index key of a rowid. */
+  orderKey(rowid: bigint): Uint8Array {
+    return encodeKey([rowid]);
   }
 
   private slotFor(tag: number): number {
@@ -135,11 +191,11 @@ export class TableInfo {
 
   /** Keyless tables: the hash key of a row. */
   keylessKey(row: readonly SqlValue[], off = 0): Uint8Array {
-    return keylessKey(this.allTags, off === 0 && row.length === this.width ? row : row.slice(off, off + this.width));
+    return keylessKey(this.allTags, off === 0 && row.length === this.ncols ? row : row.slice(off, off + this.ncols));
   }
 
   keylessValue(row: readonly SqlValue[], count: number, off = 0): Uint8Array {
-    return encodeKeylessValue(this.allTags, off === 0 && row.length === this.width ? row : row.slice(off, off + this.width), count);
+    return encodeKeylessValue(this.allTags, off === 0 && row.length === this.ncols ? row : row.slice(off, off + this.ncols), count);
   }
 
   /**
@@ -185,19 +241,47 @@ export class TableInfo {
     return keylessCount(value);
   }
 
+  /** Whether `row` belongs to index `ix` (false only for a partial index whose WHERE fails). */
+  inIndex(ix: IndexInfo, row: readonly SqlValue[]): boolean {
+    if (!ix.computed || ix.schema.where === undefined) return true;
+    return this.computeOf(ix).where!(row);
+  }
+
+  private computeOf(ix: IndexInfo): IndexCompute {
+    if (!ix.compute) throw new Error(`index ${ix.schema.name} of ${this.name} has no evaluators installed`);
+    return ix.compute;
+  }
+
+  /** The indexed values of a row (expression columns evaluated). */
+  private indexValues(ix: IndexInfo, row: readonly SqlValue[], off: number): SqlValue[] {
+    const vals: SqlValue[] = [];
+    if (ix.computed) {
+      const c = this.computeOf(ix);
+      const r = off === 0 ? row : row.slice(off, off + this.width);
+      ix.slots.forEach((s, i) => vals.push(s < 0 ? c.exprs[i]!(r) : r[s]!));
+      return vals;
+    }
+    for (const s of ix.slots) vals.push(row[off + s]!);
+    return vals;
+  }
+
+  /** Whether some indexed value of the row is NULL (UNIQUE never conflicts then). */
+  indexHasNull(ix: IndexInfo, row: readonly SqlValue[]): boolean {
+    return this.indexValues(ix, row, 0).some((v) => v === null);
+  }
+
   /** The index key of a row (values at `off`) whose row key is `rowKey`. */
   indexKey(ix: IndexInfo, row: readonly SqlValue[], rowKey: Uint8Array, off = 0): Uint8Array {
-    const vals: SqlValue[] = [];
-    for (const s of ix.slots) vals.push(row[off + s]!);
-    if (this.keyless) vals.push(rowKey);
+    const vals = this.indexValues(ix, row, off);
+    if (ix === this.orderIndex) return encodeKey(vals);
+    if (this.keyless) vals.push(row[off + this.rowidSlot]!);
     else for (const s of this.pkSlots) vals.push(row[off + s]!);
     return encodeKey(vals, ix.keyDesc);
   }
 
   /** The prefix of an index key made of the indexed values only (for UNIQUE checks). */
   indexPrefix(ix: IndexInfo, row: readonly SqlValue[], off = 0): Uint8Array {
-    const vals: SqlValue[] = [];
-    for (const s of ix.slots) vals.push(row[off + s]!);
+    const vals = this.indexValues(ix, row, off);
     return encodeKey(vals, ix.desc);
   }
 }

@@ -47,7 +47,7 @@ export class TableState {
     this.rows = rows;
     this.rowsEditor = undefined;
     this.indexes = new Map();
-    for (const ix of info.indexes) {
+    for (const ix of info.storedIndexes) {
       const tree = indexes.get(ix.key);
       if (!tree) throw new Error(`index tree ${ix.key} of ${info.name} is missing`);
       this.indexes.set(ix.key, { info: ix, tree, editor: undefined });

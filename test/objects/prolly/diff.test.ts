@@ -1,11 +1,12 @@
 /**
- * Diff: equals a naive diff of the sorted entries, applying diff(a, b) to a gives b, and its
- * cost follows the change (nodes visited), not the size of the trees.
+ * Diff: equals a naive diff of the sorted entries (random trees of every shape and height,
+ * empty trees, two stores), applying diff(a, b) to a gives b, and its cost follows the change
+ * (nodes visited, chunks read cold), not the size of the trees.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ProllyTree, type DiffEntry, type Tree, type TreeEdit } from '../../../src/objects/index.js';
-import { fixedEntry, Model, naiveDiff, newStore, prng, randomKey, randomValue, showDiff, type Shape } from './helpers.js';
+import { bytes, fixedEntry, Model, naiveDiff, newStore, prng, randomKey, randomValue, showDiff, type Shape } from './helpers.js';
 
 function randomSet(seed: number, n: number, shape: Shape): Model {
   const r = prng(seed);
@@ -87,5 +88,88 @@ describe('diff', () => {
     // two root-to-leaf paths plus sibling skips: far below the ~1,700 nodes of each tree
     expect(a.depth).toBe(3);
     expect(visits).toBeLessThan(200);
+  });
+
+  it('equals a naive diff on random trees of any sizes and heights, in one store or two', () => {
+    const key = (id: number, wide: boolean): Uint8Array => bytes(`k${String(id).padStart(7, '0')}${wide && id % 5 === 0 ? '/'.padEnd(200, 'w') : ''}`);
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 0, max: 4000 }),
+        fc.integer({ min: 0, max: 4000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        fc.boolean(),
+        (seed, n, space, rate, wide, twoStores) => {
+          const r = prng(seed);
+          const nsA = newStore().ns;
+          const nsB = twoStores ? newStore().ns : nsA;
+          const ids = new Set<number>();
+          for (let i = 0; i < n; i++) ids.add(Math.floor(r() * (space + n + 1)));
+          const entries = [...ids].sort((x, y) => x - y).map((id) => ({ key: key(id, wide), value: bytes(`v${id}`) }));
+          const a = ProllyTree.build(nsA, entries);
+          const edits: TreeEdit[] = [];
+          const nEdits = Math.floor(rate * rate * (n + 50));
+          for (let i = 0; i < nEdits; i++) {
+            const id = Math.floor(r() * (space + n + 1));
+            edits.push({ key: key(id, wide), value: r() < 0.3 ? null : bytes(`w${id}-${i}`) });
+          }
+          const b0 = a.mutate(edits);
+          const b = twoStores ? ProllyTree.build(nsB, [...b0.entries()]) : b0;
+          const ea = [...a.entries()];
+          const eb = [...b.entries()];
+          expect(showDiff(a.diff(b))).toEqual(showDiff(naiveDiff(ea, eb)));
+          expect(showDiff(b.diff(a))).toEqual(showDiff(naiveDiff(eb, ea)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('handles trees of different heights and the empty tree', () => {
+    const { ns } = newStore();
+    const big = ProllyTree.build(ns, Array.from({ length: 30_000 }, (_, i) => fixedEntry(i)));
+    const mid = ProllyTree.build(ns, Array.from({ length: 3000 }, (_, i) => fixedEntry(i * 7)));
+    const small = ProllyTree.build(ns, Array.from({ length: 40 }, (_, i) => fixedEntry(i * 700)));
+    const empty = ProllyTree.empty(ns);
+    expect(big.depth).toBeGreaterThan(mid.depth);
+    expect(mid.depth).toBeGreaterThan(small.depth);
+    const all = [big, mid, small, empty];
+    for (const x of all) {
+      for (const y of all) expect(showDiff(x.diff(y))).toEqual(showDiff(naiveDiff([...x.entries()], [...y.entries()])));
+    }
+  });
+
+  it('reads about depth × 2 nodes per change: 10 scattered changes on 100K entries, cold cache', async () => {
+    const { ns } = newStore(256 << 20);
+    const N = 100_000;
+    const a = ProllyTree.build(ns, Array.from({ length: N }, (_, i) => fixedEntry(i)));
+    const r = prng(3);
+    const b = a.mutate(Array.from({ length: 10 }, (_, i) => ({ key: fixedEntry(Math.floor(r() * N)).key, value: bytes(`new-${i}`) })));
+    await ns.flush();
+    ns.clearCache();
+    const s0 = ns.stats();
+    expect([...a.diff(b)]).toHaveLength(10);
+    const reads = ns.stats().storeReads - s0.storeReads;
+    // 10 changes × 2 trees × depth, plus a neighbour now and then
+    expect(reads).toBeLessThan(10 * 2 * a.depth * 2);
+    // …against the whole tree, read cold by a full scan
+    ns.clearCache();
+    const s2 = ns.stats();
+    expect([...a.entries()]).toHaveLength(N);
+    expect(ns.stats().storeReads - s2.storeReads).toBeGreaterThan(10 * reads);
+  });
+
+  it('stops early: breaking out of a diff of two large trees reads little', () => {
+    const { ns } = newStore();
+    const a = ProllyTree.build(ns, Array.from({ length: 50_000 }, (_, i) => fixedEntry(i)));
+    const b = a.mutate(Array.from({ length: 5000 }, (_, i) => ({ key: fixedEntry(i * 10).key, value: bytes(`x${i}`) })));
+    const it = a.diff(b);
+    const first = it.next();
+    expect(first.done).toBe(false);
+    expect(first.value).toEqual({ kind: 'modified', key: fixedEntry(0).key, from: fixedEntry(0).value, to: bytes('x0') });
+    let n = 1;
+    for (const d of it) if (d) n++;
+    expect(n).toBe(5000);
   });
 });

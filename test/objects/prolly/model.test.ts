@@ -115,6 +115,31 @@ describe('prolly tree vs sorted-array model', () => {
     });
   }
 
+  it('keys whose search discriminators tie: shared bytes after the prefix, zero-padded short keys', () => {
+    const r = prng(99);
+    const m = new Model();
+    const put = (k: number[]): void => m.put(new Uint8Array(k), new Uint8Array(Math.floor(r() * 3)).fill(7));
+    put([0x61]);
+    // long runs of keys equal in their 4 bytes after the node prefix, differing later
+    for (const lead of [0x62, 0x63, 0x64]) for (let i = 0; i < 700; i++) put([lead, 0x58, 0x59, 0x5a, 0x57, i >> 8, i & 255, ...(i % 3 === 0 ? [1] : [])]);
+    // short keys whose zero-padded discriminators are equal: "e" < "e\0" < "e\0\0" …
+    for (let z = 0; z <= 6; z++) put([0x65, ...new Array<number>(z).fill(0)]);
+    for (let z = 0; z <= 6; z++) put([0x65, ...new Array<number>(z).fill(0), 1]);
+    for (let i = 0; i < 400; i++) put([0x66, Math.floor(r() * 4), Math.floor(r() * 4)]);
+    const sorted = m.sorted();
+    const { ns } = newStore();
+    const t = ProllyTree.build(ns, sorted);
+    expect(t.depth).toBeGreaterThanOrEqual(2);
+    checkTree(t, sorted, 99);
+    // and through a mutation (re-chunked nodes, patched nodes)
+    const edits = sorted.filter((_, i) => i % 7 === 0).map((e, i) => ({ key: e.key, value: i % 2 === 0 ? null : new Uint8Array(e.value.length).fill(9) }));
+    for (const e of edits) {
+      if (e.value === null) m.delete(e.key);
+      else m.put(e.key, e.value);
+    }
+    checkTree(t.mutate(edits), m.sorted(), 100);
+  });
+
   it('grows several levels (long keys) and still agrees', () => {
     const m = buildModel(7, 3000, 'bigkeys');
     const sorted = m.sorted();

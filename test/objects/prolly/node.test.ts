@@ -22,6 +22,8 @@ import {
   type ProllyNode,
 } from '../../../src/objects/index.js';
 import { murmur3 } from '../../../src/objects/prolly/chunker.js';
+import { nodeCid } from '../../../src/objects/prolly/node.js';
+import { commonPrefix, equalSpan } from '../../../src/objects/prolly/bytes.js';
 import { bytes, cmp, fixedEntry, hex, newStore, prng, randomKey, randomValue, type Shape } from './helpers.js';
 
 const sortedEntries = fc
@@ -170,6 +172,53 @@ describe('node encoding', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('node memory form', () => {
+  it('node CIDs are the CIDs of the bytes (cidOf)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 9000 }), (b) => {
+        const c = nodeCid(b);
+        const want = cidOf(b);
+        expect(c.equals(want)).toBe(true);
+        expect(c.toString()).toBe(want.toString());
+        expect(CID.asCID(c)).toBe(c);
+        expect(hex(c.multihash.digest)).toBe(hex(want.multihash.digest));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a decoded node keeps its own copy of the bytes', () => {
+    const src = encodeLeaf([fixedEntry(1), fixedEntry(2)]).bytes.slice();
+    const d = decodeNode(cidOf(src), src);
+    const before = hex(d.valueAt(1));
+    src.fill(0);
+    expect(hex(d.valueAt(1))).toBe(before);
+    expect(hex(d.keyAt(0))).toBe(hex(fixedEntry(1).key));
+  });
+});
+
+describe('byte helpers', () => {
+  it('equalSpan and commonPrefix agree with a byte loop, short and long spans', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 }), (base, x, y, flip, v) => {
+        const a = new Uint8Array([1, 2, 3, ...base, 9]);
+        const b = new Uint8Array([7, ...base, 5, 5]);
+        if (base.length > 0 && flip % 3 === 0) b[1 + (flip % base.length)] = v;
+        const as = 3 + (x % (base.length + 1));
+        const bs = 1 + (as - 3);
+        const len = y % (base.length - (as - 3) + 1);
+        let same = 0;
+        while (same < len && a[as + same] === b[bs + same]) same++;
+        expect(equalSpan(a, as, b, bs, len)).toBe(same === len);
+        const da = new DataView(a.buffer);
+        const db = new DataView(b.buffer);
+        expect(commonPrefix(a, da, as, b, db, bs, len)).toBe(same);
+      }),
+      { numRuns: 500 },
     );
   });
 });

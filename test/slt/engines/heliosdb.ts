@@ -15,7 +15,7 @@ function asError(e: unknown): Error {
 
 export const heliosdbEngine: EngineFactory = async (): Promise<SltEngine> => {
   const db = await open();
-  const session = db.session;
+  const session = db.sqlSession;
   return {
     async exec(sql: string): Promise<void> {
       await session.exec(sql);

@@ -11,14 +11,11 @@ import { runFilesIsolated } from '../../slt/pool.js';
 const CORPUS = fileURLToPath(new URL('../../slt/corpus/', import.meta.url));
 
 /**
- * Known exceptions (file → lines). slt_lang_aggfunc: group_concat() without ORDER BY over a
- * table without a primary key concatenates in scan order; SQLite scans such tables in rowid
- * (insertion) order, HeliosDB keys them by a hash of the row (DESIGN.md "Rows"), so the order
- * differs. The results are equal as multisets.
+ * Known exceptions (file → lines). None: tables without a primary key scan in rowid
+ * (insertion) order through their insertion-order index, as in SQLite, so group_concat()
+ * without ORDER BY in slt_lang_aggfunc matches.
  */
-const EXPECTED_FAILURES: Record<string, number[]> = {
-  'evidence/slt_lang_aggfunc.test': [58, 125, 162, 239, 244, 253, 266, 271],
-};
+const EXPECTED_FAILURES: Record<string, number[]> = {};
 
 function listTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -250,9 +250,10 @@ describe('indexes, views, triggers, DROP', () => {
       columns: [
         { expr: { kind: 'column', name: 'a' }, direction: 'DESC' },
         { expr: { kind: 'column', name: 'b' }, collate: 'nocase', direction: 'ASC' },
-        { expr: { kind: 'function', name: 'lower', args: [{ kind: 'column', name: 'c' }], distinct: false, star: false } },
+        { expr: { kind: 'function', name: 'lower', args: [{ kind: 'column', name: 'c' }], distinct: false, star: false }, text: 'lower(c)' },
       ],
       where: { kind: 'binary', op: '>', left: { kind: 'column', name: 'a' }, right: { kind: 'literal', value: 0n, text: '0' } },
+      whereText: 'a > 0',
       sql: 'CREATE UNIQUE INDEX IF NOT EXISTS main.i ON t (a DESC, b COLLATE nocase ASC, lower(c)) WHERE a > 0',
     });
   });
