@@ -11,11 +11,11 @@ describe('isolated pool', () => {
     const [r] = await runFilesIsolated([fixture('watchdog.test')], {
       engine: { module: fixture('misbehaving-engine.ts') },
       jobs: 1,
-      timeoutMs: 800,
+      timeoutMs: 3000,
     });
     expect(r).toMatchObject({ passed: 4, failed: 2, skipped: 0 });
     expect(r!.failures.map((f) => [f.line, f.reason.split(';')[0]])).toEqual([
-      [9, 'timed out after 800 ms'],
+      [9, 'timed out after 3000 ms'],
       [21, 'worker exited with code 7'],
     ]);
     // The resumed run rebuilt the table (line 14 saw 1,2,3) and the crashed INSERT never happened (line 24 saw 3).
