@@ -123,11 +123,28 @@ export class Statement<R = Row> {
     const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
     if (list.length > params.count) throw new RangeError('Too many parameter values were provided');
     if (list.length < params.count) throw new RangeError('Too few parameter values were provided');
-    for (let i = 0; i < list.length; i++) values[i] = toSqlValue(list[i], `parameter ${i + 1}`);
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      // Common cases inline (no per-value message string); everything else via toSqlValue.
+      if (typeof v === 'string') values[i] = v;
+      else if (typeof v === 'number' && !Number.isInteger(v) && v === v) values[i] = v;
+      else values[i] = toSqlValue(v, `parameter ${i + 1}`);
+    }
     return values;
   }
 
+  /** The last shape built, reused while the columns and modes stay the same. */
+  private shaped: { cols: ColumnMeta[]; safe: boolean; raw: boolean; pluck: boolean; fn: (row: SqlRow) => unknown } | undefined;
+
   private shape(cols: ColumnMeta[]): (row: SqlRow) => unknown {
+    const s = this.shaped;
+    if (s !== undefined && s.cols === cols && s.safe === this.safe && s.raw === this.rawMode && s.pluck === this.pluckMode) return s.fn;
+    const fn = this.buildShape(cols);
+    this.shaped = { cols, safe: this.safe, raw: this.rawMode, pluck: this.pluckMode, fn };
+    return fn;
+  }
+
+  private buildShape(cols: ColumnMeta[]): (row: SqlRow) => unknown {
     const safe = this.safe;
     if (this.pluckMode) return (row) => toResultValue(row[0] ?? null, safe);
     if (this.rawMode) return (row) => row.map((v) => toResultValue(v, safe));
@@ -165,8 +182,17 @@ export class Statement<R = Row> {
   }
 
   /** The first result row, or undefined. */
-  async get(...params: unknown[]): Promise<R | undefined> {
-    const r = await this.exec(params);
+  get(...params: unknown[]): Promise<R | undefined> {
+    // Not an async function: a statement that ran synchronously settles with one promise.
+    try {
+      const r = this.exec(params);
+      return r instanceof Promise ? r.then((x) => this.firstRow(x)) : Promise.resolve(this.firstRow(r));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private firstRow(r: ExecResult): R | undefined {
     if (!r.rows) return undefined;
     try {
       const row = r.rows();
@@ -177,8 +203,17 @@ export class Statement<R = Row> {
   }
 
   /** Execute for its effect. */
-  async run(...params: unknown[]): Promise<RunResult> {
-    const r = await this.exec(params);
+  run(...params: unknown[]): Promise<RunResult> {
+    // Not an async function: a statement that ran synchronously settles with one promise.
+    try {
+      const r = this.exec(params);
+      return r instanceof Promise ? r.then((x) => this.runResult(x)) : Promise.resolve(this.runResult(r));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private runResult(r: ExecResult): RunResult {
     if (r.rows) {
       try {
         while (r.rows() !== undefined);

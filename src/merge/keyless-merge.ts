@@ -33,6 +33,9 @@ export interface KeylessMergeResult {
 
 function sameCells(a: Cells, b: Cells): boolean {
   if (a.tags.length !== b.tags.length) return false;
+  const an = a.nullTags ?? [];
+  const bn = b.nullTags ?? [];
+  if (an.length !== bn.length || an.some((t, i) => t !== bn[i])) return false;
   for (let i = 0; i < a.tags.length; i++) {
     if (a.tags[i] !== b.tags[i] || !sameValue(a.values[i]!, b.values[i]!)) return false;
   }
@@ -67,10 +70,10 @@ export function mergeKeylessEntry(
     const r = mergeCells(b, o, t, options);
     if (r.conflictTags.length > 0) {
       // resolved cells (to `prefer`) with the merged count; without a strategy ours stays
-      const value = prefer === undefined ? ours : encodeKeylessValue(r.tags, r.values, count);
+      const value = prefer === undefined ? ours : encodeKeylessValue(r.tags, r.values, count, r.nullTags);
       return { value, conflict: 'cells', tags: r.conflictTags, jsonPaths: r.jsonPaths, jsonMerged: r.jsonMerged };
     }
-    return { value: encodeKeylessValue(r.tags, r.values, count), conflict: null, tags: [], jsonPaths: [], jsonMerged: r.jsonMerged };
+    return { value: encodeKeylessValue(r.tags, r.values, count, r.nullTags), conflict: null, tags: [], jsonPaths: [], jsonMerged: r.jsonMerged };
   }
-  return { value: encodeKeylessValue(cells.tags, cells.values, count), conflict: null, tags: [], jsonPaths: [], jsonMerged: 0 };
+  return { value: encodeKeylessValue(cells.tags, cells.values, count, cells.nullTags), conflict: null, tags: [], jsonPaths: [], jsonMerged: 0 };
 }

@@ -27,9 +27,11 @@
  *
  * Schemas are not this module's business: rows are tag → value cells, and a tag that only one
  * side's rows carry (a column added on that side) is an ordinary cell change from NULL. The
- * schema merge decides separately whether the schemas themselves merge.
+ * schema merge decides separately whether the schemas themselves merge. Explicit NULL cells (a
+ * column added with a constant DEFAULT to a non-empty table; see `cell-merge.ts`) are merged as
+ * stored and written back with `encodeRow(tags, values, nullTags)`.
  */
-import { compareBytes, decodeRow, encodeRow, type Tree } from '../objects/index.js';
+import { compareBytes, decodeRow, encodeRow, type SqlValue, type Tree } from '../objects/index.js';
 import { mergeCells } from './cell-merge.js';
 import {
   makeConflict,
@@ -48,6 +50,8 @@ export type MergeStrategy = 'ours' | 'theirs';
 export interface RowMergeOptions {
   /** Tags of JSON columns: their object cells merge key by key. */
   jsonTags?: ReadonlySet<number>;
+  /** Missing values of columns added with a constant DEFAULT, by tag (see `cell-merge.ts`). */
+  missing?: ReadonlyMap<number, SqlValue>;
   /** The table has no primary key: keys are row hashes and values carry a row count. */
   keyless?: boolean;
   /** Resolve every data conflict automatically to this side (still counted in the stats). */
@@ -89,6 +93,7 @@ class RowMerger {
   readonly conflicts: RowConflict[] = [];
   readonly stats = newStats();
   private readonly jsonTags: ReadonlySet<number> | undefined;
+  private readonly missing: ReadonlyMap<number, SqlValue> | undefined;
   readonly keyless: boolean;
   private readonly strategy: MergeStrategy | undefined;
 
@@ -100,6 +105,7 @@ class RowMerger {
     this.strategy = s;
     this.keyless = options.keyless === true;
     this.jsonTags = options.jsonTags !== undefined && options.jsonTags.size > 0 ? options.jsonTags : undefined;
+    this.missing = options.missing !== undefined && options.missing.size > 0 ? options.missing : undefined;
   }
 
   /** Record an edit unless the new value equals ours' old one. */
@@ -149,18 +155,18 @@ class RowMerger {
     }
     if (o.kind === 'added') return this.whole('insert-insert', tv);
     // both updated the row: cell by cell
-    const r = mergeCells(decodeRow(o.from!), decodeRow(ov), decodeRow(tv), { jsonTags: this.jsonTags, prefer: this.strategy });
+    const r = mergeCells(decodeRow(o.from!), decodeRow(ov), decodeRow(tv), { jsonTags: this.jsonTags, prefer: this.strategy, missing: this.missing });
     st.jsonMerged += r.jsonMerged;
     if (r.conflictTags.length > 0) {
       return {
-        value: this.strategy === undefined ? undefined : encodeRow(r.tags, r.values),
+        value: this.strategy === undefined ? undefined : encodeRow(r.tags, r.values, r.nullTags),
         conflict: 'cells',
         tags: r.conflictTags,
         jsonPaths: r.jsonPaths,
       };
     }
     st.cellMerged++;
-    return { value: encodeRow(r.tags, r.values), conflict: null, tags: NO_TAGS, jsonPaths: NO_PATHS };
+    return { value: encodeRow(r.tags, r.values, r.nullTags), conflict: null, tags: NO_TAGS, jsonPaths: NO_PATHS };
   }
 
   /** A whole-row conflict: with a strategy the chosen side's row wins (ours: no edit). */
@@ -169,7 +175,7 @@ class RowMerger {
   }
 
   private mergeKeyless(o: RowChange, t: RowChange): KeyOutcome {
-    const r = mergeKeylessEntry(o.from, o.to, t.to, { jsonTags: this.jsonTags, prefer: this.strategy });
+    const r = mergeKeylessEntry(o.from, o.to, t.to, { jsonTags: this.jsonTags, prefer: this.strategy, missing: this.missing });
     this.stats.jsonMerged += r.jsonMerged;
     if (r.conflict === null) this.stats.countMerged++;
     return { value: r.value, conflict: r.conflict, tags: r.tags, jsonPaths: r.jsonPaths };

@@ -4,8 +4,20 @@
  *
  * A cell is keyed by its column's tag (a small non-negative integer given when the column is
  * created and never reused), so adding, renaming or reordering columns rewrites no row, and
- * three-way merge compares cells by tag. NULL cells are not stored. Cells are sorted by tag, so
- * equal rows have equal bytes (canonical).
+ * three-way merge compares cells by tag. NULL cells are not stored, except as EXPLICIT NULL cells
+ * (type 0) for the tags a caller lists in `nullTags`. Cells are sorted by tag, so equal rows have
+ * equal bytes (canonical).
+ *
+ * Explicit NULL cells exist for columns added by `ALTER TABLE … ADD COLUMN … DEFAULT <constant>`:
+ * rows written before the column existed (on any branch) lack its cell and read as
+ * the column's recorded `missingValue` (schema.ts), so a NULL written afterwards must be stored.
+ * This codec knows nothing of schemas; the canonical rule lives with the caller (the SQL
+ * storage layer, `TableInfo`): for a column with a missing value m, a value identical to m is
+ * written ABSENT, NULL is written as an explicit NULL cell (its tag in `nullTags`), anything else
+ * as a normal cell; for every other column NULL is absent. So one logical row has one encoding,
+ * whether it was written before or after the ALTER (old rows are never rewritten), and a keyless
+ * table's row hash is the same for an old row and an equal new one. Explicit NULL cells are never
+ * written for a tag the caller does not list.
  *
  * Row value, format 1:
  *
@@ -29,12 +41,16 @@
  *     5 BLOB     varint byte length, bytes
  *     6 DECIMAL  varint scale, varint zigzag(coefficient)   for |coefficient| < 2^52
  *     7 DECIMAL  varint scale, varint (n × 2 + sign), n bytes of |coefficient| big-endian
- *     0          reserved
+ *     0 NULL     no payload: an explicit NULL cell (see above); format-1 rows written before
+ *                this extension never contain it, so they read as before
  *
  * varint: unsigned LEB128 (7 bits per byte, low group first, high bit = more), at most 8
  * bytes (values < 2^53). zigzag(v) = 2v for v ≥ 0, −2v − 1 for v < 0.
  *
- * `decodeRow`, `decodeRowInto` and `getCell` read both formats. The keyless key is
+ * `decodeRow`, `decodeRowInto` and `getCell` read both formats. `decodeRow` reports explicit NULL
+ * cells in `nullTags` (not in `tags`/`values`), so `encodeRow(tags, values, nullTags)` gives the
+ * same bytes back; `decodeRowInto` writes null to their slots; `getCell` returns null for both an
+ * absent and an explicit NULL cell. The keyless key is
  * `sha256(encodeRow(tags, values))` (32 bytes): it covers the non-NULL cells only, so adding a
  * column (NULL in existing rows) changes no key.
  *
@@ -57,6 +73,7 @@ export const KEYLESS_KEY_LENGTH = 32;
 /** Largest column tag. */
 export const MAX_COLUMN_TAG = 0x7fffffff;
 
+const TY_NULL = 0;
 const TY_INT_VAR = 1;
 const TY_INT64 = 2;
 const TY_REAL = 3;
@@ -116,10 +133,17 @@ function checkTag(tag: number): void {
   }
 }
 
-/** Write one non-NULL cell; `delta` = tag − previous tag − 1. */
-function writeCell(pos: number, delta: number, v: SqlValue): number {
+/** Marks an explicit NULL cell among the values handed to `writeCells`. */
+const NULL_CELL = Symbol('explicit NULL cell');
+type CellValue = SqlValue | typeof NULL_CELL;
+
+/** Write one non-NULL cell (or an explicit NULL cell); `delta` = tag − previous tag − 1. */
+function writeCell(pos: number, delta: number, v: CellValue): number {
   const hdr = delta * 8;
   switch (typeof v) {
+    case 'symbol':
+      ensure(pos, 10);
+      return writeVarint(pos, hdr + TY_NULL);
     case 'bigint': {
       ensure(pos, 20);
       if (v >= VAR_MIN && v <= VAR_MAX) {
@@ -189,7 +213,7 @@ function writeCell(pos: number, delta: number, v: SqlValue): number {
 }
 
 /** Write the cells of (tags, values) in tag order from `pos`; returns the end. */
-function writeCells(pos: number, tags: readonly number[], values: readonly SqlValue[]): number {
+function writeCells(pos: number, tags: readonly number[], values: readonly CellValue[]): number {
   const n = tags.length;
   if (values.length !== n) throw new TypeError(`${n} tags but ${values.length} values`);
   let sorted = true;
@@ -223,10 +247,35 @@ function writeCells(pos: number, tags: readonly number[], values: readonly SqlVa
   return pos;
 }
 
-/** Encode a row's non-key cells (NULLs omitted, cells sorted by tag). */
-export function encodeRow(tags: readonly number[], values: readonly SqlValue[]): Uint8Array {
+/**
+ * (tags, values) with the explicit NULL cells of `nullTags` added: a listed tag whose value is
+ * null (or that is not in `tags`) becomes an explicit NULL cell; a listed tag with a non-NULL
+ * value is a caller error.
+ */
+function withNulls(tags: readonly number[], values: readonly SqlValue[], nullTags: readonly number[] | undefined): { tags: readonly number[]; values: readonly CellValue[] } {
+  if (nullTags === undefined || nullTags.length === 0) return { tags, values };
+  if (values.length !== tags.length) throw new TypeError(`${tags.length} tags but ${values.length} values`);
+  const t = tags.slice();
+  const v: CellValue[] = values.slice();
+  for (const nt of nullTags) {
+    const i = tags.indexOf(nt);
+    if (i < 0) {
+      t.push(nt);
+      v.push(NULL_CELL);
+    } else if (values[i] === null) v[i] = NULL_CELL;
+    else throw new TypeError(`Column tag ${nt} is listed as an explicit NULL but has a value`);
+  }
+  return { tags: t, values: v };
+}
+
+/**
+ * Encode a row's non-key cells (NULLs omitted, cells sorted by tag). `nullTags`: tags whose NULL
+ * is stored as an explicit NULL cell (see the module header for when).
+ */
+export function encodeRow(tags: readonly number[], values: readonly SqlValue[], nullTags?: readonly number[]): Uint8Array {
+  const c = withNulls(tags, values, nullTags);
   buf[0] = ROW_FORMAT_V1;
-  const end = writeCells(1, tags, values);
+  const end = writeCells(1, c.tags, c.values);
   return buf.slice(0, end);
 }
 
@@ -235,19 +284,21 @@ export function encodeRow(tags: readonly number[], values: readonly SqlValue[]):
  * bytes. NULL cells do not contribute, so a column added later (NULL in old rows) leaves keys
  * unchanged.
  */
-export function keylessKey(tags: readonly number[], values: readonly SqlValue[]): Uint8Array {
+export function keylessKey(tags: readonly number[], values: readonly SqlValue[], nullTags?: readonly number[]): Uint8Array {
+  const c = withNulls(tags, values, nullTags);
   buf[0] = ROW_FORMAT_V1;
-  const end = writeCells(1, tags, values);
+  const end = writeCells(1, c.tags, c.values);
   return sha256(buf.subarray(0, end));
 }
 
 /** Encode a keyless table's value: the row's cells and how many identical rows it stands for. */
-export function encodeKeylessValue(tags: readonly number[], values: readonly SqlValue[], count: number): Uint8Array {
+export function encodeKeylessValue(tags: readonly number[], values: readonly SqlValue[], count: number, nullTags?: readonly number[]): Uint8Array {
   if (!Number.isSafeInteger(count) || count < 1) throw new TypeError(`A row count must be a positive integer, got ${count}`);
+  const c = withNulls(tags, values, nullTags);
   ensure(0, 16);
   buf[0] = KEYLESS_FORMAT_V1;
   const pos = writeVarint(1, count);
-  const end = writeCells(pos, tags, values);
+  const end = writeCells(pos, c.tags, c.values);
   return buf.slice(0, end);
 }
 
@@ -308,6 +359,8 @@ function readLength(b: Uint8Array): number {
 /** Decode the payload of a cell of `type` at `rpos`. */
 function readValue(b: Uint8Array, type: number): SqlValue {
   switch (type) {
+    case TY_NULL:
+      return null;
     case TY_INT_VAR: {
       const z = readVarint(b);
       if (z >= TWO52 * 2) malformed('INTEGER varint out of range');
@@ -364,18 +417,29 @@ function readValue(b: Uint8Array, type: number): SqlValue {
 const i64bytes = new Uint8Array(8);
 const i64view = new DataView(i64bytes.buffer);
 const f64 = new Float64Array(1);
-const f64bytes = new Uint8Array(f64.buffer);
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+const f64words = new Uint32Array(f64.buffer);
+
 function readDouble(b: Uint8Array, p: number): number {
-  if (LITTLE) for (let i = 0; i < 8; i++) f64bytes[i] = b[p + 7 - i]!;
-  else for (let i = 0; i < 8; i++) f64bytes[i] = b[p + i]!;
+  // Big-endian on disk: two 32-bit word stores instead of eight byte stores.
+  const hi = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+  const lo = (b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!;
+  if (LITTLE) {
+    f64words[0] = lo;
+    f64words[1] = hi;
+  } else {
+    f64words[0] = hi;
+    f64words[1] = lo;
+  }
   return f64[0]!;
 }
 
 /** Advance `rpos` past the payload of a cell of `type`. */
 function skipValue(b: Uint8Array, type: number): void {
   switch (type) {
+    case TY_NULL:
+      return;
     case TY_INT_VAR:
       readVarint(b);
       return;
@@ -437,27 +501,40 @@ export function decodeRowInto(bytes: Uint8Array, slotOfTag: ArrayLike<number>, o
   if (rpos !== n) malformed('cell overruns the value');
 }
 
-/** Decode all cells: tags ascending, values aligned. */
-export function decodeRow(bytes: Uint8Array): { tags: number[]; values: SqlValue[] } {
+/** The stored cells of a row: non-NULL cells (tags ascending, values aligned) and explicit NULL cells. */
+export interface DecodedCells {
+  tags: number[];
+  values: SqlValue[];
+  /** Tags of explicit NULL cells, ascending; present only when there are some. */
+  nullTags?: number[];
+}
+
+/** Decode all cells: tags ascending, values aligned; explicit NULL cells in `nullTags`. */
+export function decodeRow(bytes: Uint8Array): DecodedCells {
   rpos = cellsStart(bytes);
   return readAllCells(bytes);
 }
 
-function readAllCells(bytes: Uint8Array): { tags: number[]; values: SqlValue[] } {
+function readAllCells(bytes: Uint8Array): DecodedCells {
   const tags: number[] = [];
   const values: SqlValue[] = [];
+  let nullTags: number[] | undefined;
   const n = bytes.length;
   let tag = -1;
   while (rpos < n) {
     tag = readHeader(bytes, tag);
+    if (lastType === TY_NULL) {
+      (nullTags ??= []).push(tag);
+      continue;
+    }
     values.push(readValue(bytes, lastType));
     tags.push(tag);
   }
   if (rpos !== n) malformed('cell overruns the value');
-  return { tags, values };
+  return nullTags === undefined ? { tags, values } : { tags, values, nullTags };
 }
 
-/** The value of one cell (`null` when absent), decoding nothing else. */
+/** The value of one cell (`null` when absent or an explicit NULL), decoding nothing else. */
 export function getCell(bytes: Uint8Array, tag: number): SqlValue {
   rpos = cellsStart(bytes);
   const n = bytes.length;
@@ -473,14 +550,14 @@ export function getCell(bytes: Uint8Array, tag: number): SqlValue {
 }
 
 /** Decode a keyless table's value. */
-export function decodeKeylessValue(bytes: Uint8Array): { tags: number[]; values: SqlValue[]; count: number } {
+export function decodeKeylessValue(bytes: Uint8Array): DecodedCells & { count: number } {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('Expected a Uint8Array');
   if (bytes[0] !== KEYLESS_FORMAT_V1) malformed('not a keyless value');
   rpos = 1;
   const count = readVarint(bytes);
   if (count < 1) malformed('keyless count below 1');
-  const { tags, values } = readAllCells(bytes);
-  return { tags, values, count };
+  const c = readAllCells(bytes);
+  return c.nullTags === undefined ? { tags: c.tags, values: c.values, count } : { tags: c.tags, values: c.values, nullTags: c.nullTags, count };
 }
 
 /** The row count of a keyless table's value, without decoding its cells. */

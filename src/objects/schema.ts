@@ -18,9 +18,23 @@
  * - Expressions (DEFAULT, CHECK, partial-index WHERE, generated columns) are stored as SQL text
  *   and parsed again by the SQL layer; this layer never interprets SQL.
  * - Every optional field is omitted (not `undefined`) so the encoding is canonical.
+ * - `missingValue`: a column added by `ALTER TABLE … ADD COLUMN … DEFAULT <constant>` records
+ *   the default's value (evaluated once, at ALTER time); rows
+ *   written before the column existed lack its cell and read as this value, so the ALTER rewrites
+ *   no row. It is fixed for the life of the column (SET/DROP DEFAULT do not change it; RENAME keeps
+ *   it; it goes with the column on DROP; ALTER COLUMN TYPE converts it), so every branch that has
+ *   the column reads an absent cell the same way and three-way merge can compare stored cells
+ *   as they are (`row-codec.ts` explains the canonical encoding: a value equal to it is stored
+ *   absent, NULL as an explicit NULL cell). Never NULL. Stored as the row codec's encoding of one
+ *   cell (tag 0), which keeps its storage class exact (INTEGER 1 vs REAL 1.0, DECIMAL scale,
+ *   BLOB); a schema with such a column is written as version 2, so a reader that does not know
+ *   the field fails instead of reading NULL for those cells. Schemas without it stay version 1,
+ *   byte for byte.
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { DecodeError } from '../errors/index.js';
+import { decodeRow, encodeRow } from './row-codec.js';
+import type { SqlValue } from './value.js';
 
 /** SQLite type affinity of a column (`affinityOf(declared type)`). */
 export type ColumnAffinity = 'INTEGER' | 'REAL' | 'NUMERIC' | 'TEXT' | 'BLOB';
@@ -41,6 +55,11 @@ export interface ColumnSchema {
   collation?: string;
   /** Generated column: expression text, stored or virtual. */
   generated?: { expr: string; stored: boolean };
+  /**
+   * What rows written before the column was added read as (see the module header): set only for
+   * a column added by ALTER TABLE ADD COLUMN with a constant non-NULL DEFAULT. Never null.
+   */
+  missingValue?: SqlValue;
 }
 
 export interface KeyColumn {
@@ -104,6 +123,27 @@ export interface TableSchema {
 }
 
 const SCHEMA_VERSION = 1;
+/** The version of a schema with a column that has a `missingValue`. */
+const SCHEMA_VERSION_MISSING = 2;
+
+function encodeMissing(v: SqlValue | undefined): Uint8Array | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) throw new TypeError('A column missingValue cannot be NULL');
+  return encodeRow([0], [v]);
+}
+
+function decodeMissing(v: unknown): SqlValue | undefined {
+  if (v === undefined) return undefined;
+  if (!(v instanceof Uint8Array)) fail('missing is not bytes');
+  let d: { tags: number[]; values: SqlValue[]; nullTags?: number[] };
+  try {
+    d = decodeRow(v);
+  } catch (err) {
+    fail(`missing: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (d.tags.length !== 1 || d.tags[0] !== 0 || d.nullTags !== undefined) fail('missing is not one non-NULL cell');
+  return d.values[0]!;
+}
 
 function strip<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
@@ -148,7 +188,7 @@ function encodeKeyColumn(k: KeyColumn): KeyColumn {
 /** The canonical dag-cbor bytes of a schema. */
 export function encodeTableSchema(s: TableSchema): Uint8Array {
   const obj = strip({
-    v: SCHEMA_VERSION,
+    v: s.columns.some((c) => c.missingValue !== undefined) ? SCHEMA_VERSION_MISSING : SCHEMA_VERSION,
     name: s.name,
     columns: s.columns.map((c) =>
       strip({
@@ -160,6 +200,7 @@ export function encodeTableSchema(s: TableSchema): Uint8Array {
         default: c.default,
         collation: c.collation,
         generated: c.generated ? { expr: c.generated.expr, stored: c.generated.stored } : undefined,
+        missing: encodeMissing(c.missingValue),
       }),
     ),
     primaryKey: s.primaryKey.map(encodeKeyColumn),
@@ -208,7 +249,7 @@ export function decodeTableSchema(bytes: Uint8Array): TableSchema {
     fail(err instanceof Error ? err.message : String(err));
   }
   if (!isObj(o)) fail('not a map');
-  if (o.v !== SCHEMA_VERSION) fail(`unknown version ${String(o.v)}`);
+  if (o.v !== SCHEMA_VERSION && o.v !== SCHEMA_VERSION_MISSING) fail(`unknown version ${String(o.v)}`);
   const columns = arr(o.columns, 'columns').map((c): ColumnSchema => {
     if (!isObj(c)) fail('column is not a map');
     const affinity = str(c.affinity, 'affinity') as ColumnAffinity;
@@ -227,6 +268,7 @@ export function decodeTableSchema(bytes: Uint8Array): TableSchema {
       default: optStr(c.default, 'default'),
       collation: optStr(c.collation, 'collation'),
       generated,
+      missingValue: decodeMissing(c.missing),
     });
   });
   const fkAction = (v: unknown): ForeignKeyAction => {

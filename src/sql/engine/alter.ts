@@ -8,10 +8,27 @@
  *   are keyed by column tag). SET NOT NULL and ADD CHECK / FOREIGN KEY / UNIQUE scan the rows to
  *   validate them first. A dropped column's cells stay in old rows under an unused tag (never
  *   read, gone when the row is next written).
- * - ADD COLUMN with a non-NULL DEFAULT on a non-empty table: refused (`NOT_SUPPORTED`). Reading a
- *   missing cell as the recorded default would need a stored "explicit NULL" cell for later
- *   writes, and a three-way merge would then have to treat "missing" and "default" as equal on
- *   both sides; until the row codec and merge agree on that, add the column NULL and UPDATE it.
+ * - ADD COLUMN with a non-NULL DEFAULT on a non-empty table: schema only too. The default is
+ *   evaluated ONCE, at ALTER time, and stored as INSERT would store it (affinity, type checks:
+ *   a default the column cannot hold is refused now) in the column's `missingValue`
+ *   (objects/schema.ts); rows written before the column existed have no cell and read as it.
+ *   As in SQLite, only a constant default is allowed then (a literal, possibly signed, CAST or
+ *   COLLATE; `(1+2)`, CURRENT_TIMESTAMP, `(strftime('%s','now'))` fail with "Cannot add a column
+ *   with non-constant default"), a REFERENCES column must default to NULL, NOT NULL needs a
+ *   non-NULL default, and a CHECK given with the column is tested on the existing rows. On an
+ *   empty table any default works (evaluated per INSERT); a constant one is recorded all the
+ *   same, so that rows another branch wrote meanwhile without the column read the default once
+ *   merged, as the branch's own old rows do (a non-constant one cannot be: such rows read NULL).
+ *   Writes afterwards follow the canonical rule of storage/table-info.ts: a value identical to the
+ *   missing value is stored absent, NULL as an explicit NULL cell (objects/row-codec.ts).
+ *   The missing value belongs to the column for its life: SET/DROP DEFAULT change only what new
+ *   INSERTs get, RENAME COLUMN keeps it, DROP COLUMN drops it with the column (a re-added column
+ *   gets a new tag and its own), a rewrite (primary-key change, keyless DROP COLUMN) keeps it.
+ *   ALTER COLUMN TYPE converts it like the rows; when that changes it (INT 5 → TEXT '5') or it
+ *   cannot be converted, every row is rewritten under the converted one. Three-way merge
+ *   compares stored cells; merge/cell-merge.ts says why absent and the missing value never need
+ *   to compare equal (a schema merge must carry `missingValue` with the column, and two
+ *   different ones for one tag would be a schema conflict).
  * - ALTER COLUMN … TYPE: every row is converted with the new type's rules (exact checks of
  *   `coerce.ts`; `USING expr` supplies the value); when no stored value changes (a widening such
  *   as INT → BIGINT, VARCHAR(n) → VARCHAR(m>n) or TEXT) the trees are kept as they are.
@@ -35,7 +52,7 @@ import {
   type TableSchema,
   type Tree,
 } from '../../objects/index.js';
-import type { AlterTableStmt, TableConstraint } from '../ast.js';
+import type { AlterTableStmt, Expr, TableConstraint } from '../ast.js';
 import { typeNameText } from '../catalog/schema-builder.js';
 import { ExprCompiler } from '../exec/compile-expr.js';
 import type { Row } from '../exec/types.js';
@@ -44,7 +61,7 @@ import { TableInfo } from '../storage/table-info.js';
 import { TableState } from '../storage/table-state.js';
 import { sameCell } from '../storage/row-writer.js';
 import { affinityOf, truthy } from '../values/index.js';
-import { coerceRow } from './coerce.js';
+import { coerceRow, coerceValue } from './coerce.js';
 import { ForeignKeys } from './foreign-keys.js';
 import type { DdlContext } from './ddl-context.js';
 
@@ -231,6 +248,58 @@ function checkEvaluator(ctx: DdlContext, info: TableInfo, expr: string): (row: R
   return new ExprCompiler(planner.env, 0).compile(planner.bindExpr(parseExpression(expr), scope, { aggs: false, aliases: false }));
 }
 
+/**
+ * Whether a DEFAULT expression is constant in SQLite's sense for ADD COLUMN on a table with rows:
+ * a literal (TRUE/FALSE included), optionally signed, cast or collated. Anything else (an
+ * operator, a function, CURRENT_TIMESTAMP) is "non-constant", as sqlite3ValueFromExpr decides.
+ */
+function constantDefault(e: Expr): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return true;
+    case 'unary':
+      return (e.op === '-' || e.op === '+') && constantDefault(e.operand);
+    case 'cast':
+    case 'collate':
+      return constantDefault(e.expr);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The value rows written before column `slot` of `info` existed read as: its DEFAULT evaluated
+ * once and stored as an INSERT would store it (affinity and the column type's checks). Refuses a
+ * non-constant default (SQLite: "Cannot add a column with non-constant default").
+ */
+function missingValueOf(ctx: DdlContext, info: TableInfo, slot: number, text: string): SqlValue {
+  const e = parseExpression(text);
+  if (!constantDefault(e)) throw new SqlError('CANNOT_ADD_COLUMN', 'Cannot add a column with non-constant default');
+  const planner = ctx.planner();
+  const f = new ExprCompiler(planner.env, 0).compile(planner.bindExpr(e, planner.emptyScope(), { aggs: false, aliases: false }));
+  return coerceValue(info, slot, f([]));
+}
+
+/**
+ * The missing value of column `slot` after ALTER COLUMN TYPE to `newInfo`: the old one converted
+ * as a stored value would be; undefined when it has none or cannot be converted (the caller then
+ * rewrites every row, so none needs it). `changed` when the conversion changed it.
+ */
+function convertedMissing(info: TableInfo, newInfo: TableInfo, slot: number): { value: SqlValue | undefined; changed: boolean } {
+  const m = info.columns[slot]!.missingValue;
+  if (m === undefined) return { value: undefined, changed: false };
+  try {
+    const row: Row = new Array<SqlValue>(newInfo.width).fill(null);
+    row[slot] = m;
+    coerceRow(newInfo, row);
+    const v = row[slot] ?? null;
+    if (v === null) return { value: undefined, changed: true };
+    return { value: v, changed: !sameCell(v, m) || (typeof v === 'number' && !Object.is(v, m)) };
+  } catch {
+    return { value: undefined, changed: true };
+  }
+}
+
 function colSlot(info: TableInfo, name: string): number {
   const s = info.columnSlot(name);
   if (s < 0) throw new SqlError('NO_SUCH_COLUMN', `no such column: "${name}"`);
@@ -326,10 +395,9 @@ export function alterTableImpl(ctx: DdlContext, h: AlterHelpers, stmt: AlterTabl
         if (c.kind === 'generated') throw new SqlError('NOT_SUPPORTED', 'generated columns are not supported yet');
       }
       const nonEmpty = ts.reader().count > 0;
-      if (col.notNull && col.default === undefined && nonEmpty) throw new SqlError('CANNOT_ADD_COLUMN', 'Cannot add a NOT NULL column with default value NULL');
-      if (col.default !== undefined && nonEmpty && !/^\s*null\s*$/i.test(col.default)) {
-        throw new SqlError('NOT_SUPPORTED', 'ADD COLUMN with a non-NULL DEFAULT on a non-empty table is not supported yet: add the column without a default, UPDATE it, then SET DEFAULT');
-      }
+      const nullDefault = col.default === undefined || /^\s*\(*\s*null\s*\)*\s*$/i.test(col.default);
+      if (nonEmpty && !nullDefault && fks.length > s.foreignKeys.length) throw new SqlError('CANNOT_ADD_COLUMN', 'Cannot add a REFERENCES column with non-NULL default value');
+      if (col.notNull && nullDefault && nonEmpty) throw new SqlError('CANNOT_ADD_COLUMN', 'Cannot add a NOT NULL column with default value NULL');
       const schema: TableSchema = {
         ...s,
         columns: [...s.columns, col],
@@ -338,6 +406,30 @@ export function alterTableImpl(ctx: DdlContext, h: AlterHelpers, stmt: AlterTabl
         nextTag: s.nextTag + 1,
         sql: s.sql.replace(/\)\s*$/, `, ${stmt.sql.replace(/^[\s\S]*?\bADD\s+(?:COLUMN\s+)?/i, '')})`),
       };
+      if (!nullDefault) {
+        // Existing rows read the default without being rewritten: record its value once. Also on
+        // an empty table when the default is constant, so that rows another branch wrote without
+        // the column read it too once merged; there a default that cannot be recorded (not
+        // constant, or not storable) is simply evaluated per INSERT, as before.
+        let m: SqlValue | undefined;
+        try {
+          m = missingValueOf(ctx, new TableInfo(schema), s.columns.length, col.default!);
+        } catch (e) {
+          if (nonEmpty) throw e;
+        }
+        if (m === null) {
+          if (col.notNull && nonEmpty) throw new SqlError('CANNOT_ADD_COLUMN', 'Cannot add a NOT NULL column with default value NULL');
+        } else if (m !== undefined) col.missingValue = m;
+      }
+      if (nonEmpty && checks.length > s.checks.length) {
+        const next = h.withSchema(ts, schema, []);
+        for (const c of checks.slice(s.checks.length)) {
+          const f = checkEvaluator(ctx, next.info, c.expr);
+          for (const { row } of h.tableRows(next, next.info)) {
+            if (truthy(f(row)) === false) throw new ConstraintError('CHECK', `CHECK constraint failed: ${c.name ?? c.expr}`);
+          }
+        }
+      }
       replace(schema, false);
       return;
     }
@@ -416,11 +508,18 @@ export function alterTableImpl(ctx: DdlContext, h: AlterHelpers, stmt: AlterTabl
         throw new SqlError('NOT_SUPPORTED', `cannot change the type of INTEGER PRIMARY KEY column "${col.name}"`);
       }
       const columns = s.columns.map((c, i) => (i === slot ? { ...c, type, affinity: affinityOf(type) } : c));
-      const schema: TableSchema = { ...s, columns };
-      const newInfo = new TableInfo(schema);
+      let schema: TableSchema = { ...s, columns };
+      let newInfo = new TableInfo(schema);
+      // A missing value is converted like the rows that read it; if that changes it, every row
+      // is rewritten under the new one (so no stored cell depends on the old one).
+      const mc = convertedMissing(info, newInfo, slot);
+      if (mc.changed) {
+        schema = { ...s, columns: columns.map((c, i) => (i === slot ? withMissing(c, mc.value) : c)) };
+        newInfo = new TableInfo(schema);
+      }
       const using = a.using ? checkEvaluator(ctx, info, exprText(stmt.sql, a.using)) : undefined;
       // Convert every row; keep the trees when nothing changes (widening).
-      let changed = false;
+      let changed = mc.changed;
       for (const { row } of h.tableRows(ts, info)) {
         const nr = row.slice();
         if (using) nr[slot] = using(row);
@@ -483,6 +582,12 @@ export function alterTableImpl(ctx: DdlContext, h: AlterHelpers, stmt: AlterTabl
       dropPrimaryKey(ctx, h, ts);
       return;
   }
+}
+
+/** `c` with missing value `m` (undefined: none). */
+function withMissing(c: ColumnSchema, m: SqlValue | undefined): ColumnSchema {
+  const { missingValue: _m, ...rest } = c;
+  return m === undefined ? rest : { ...rest, missingValue: m };
 }
 
 /** The source text of an expression node inside `sql` (its offset to the end of the statement). */

@@ -170,9 +170,20 @@ export class Session {
     return parse(sql).map((s) => new Prepared(s.sql, s));
   }
 
+  /** Scripts that are one transaction-control statement (BEGIN, COMMIT, …): parsed once. */
+  private readonly controlScripts = new Map<string, Prepared[]>();
+
   /** Run every statement of a script, discarding rows. */
   async exec(sql: string): Promise<void> {
-    for (const p of this.prepareAll(sql)) {
+    let list = this.controlScripts.get(sql);
+    if (list === undefined) {
+      list = this.prepareAll(sql);
+      if (list.length === 1 && list[0]!.isControl) {
+        if (this.controlScripts.size >= 64) this.controlScripts.delete(this.controlScripts.keys().next().value!);
+        this.controlScripts.set(sql, list);
+      }
+    }
+    for (const p of list) {
       const r = await this.execute(p, []);
       if (r.rows) while (r.rows() !== undefined);
       r.done();

@@ -63,15 +63,11 @@ export class JoinPipeline implements PlanNode {
         return row;
       };
     }
-    const cursors = levels.map((l) => l.source.cursor(row));
-    const matched = new Array<boolean>(n).fill(false);
-    const nulled = new Array<boolean>(n).fill(false);
     let started = false;
     let done = false;
-    let lvl = 0;
     if (n === 1 && !levels[0]!.left) {
       // Single relation: a tight loop.
-      const c = cursors[0]!;
+      const c = levels[0]!.source.cursor(row);
       const f = levels[0]!.filter;
       return () => {
         if (done) return undefined;
@@ -90,6 +86,10 @@ export class JoinPipeline implements PlanNode {
         return undefined;
       };
     }
+    const cursors = levels.map((l) => l.source.cursor(row));
+    const matched = new Array<boolean>(n).fill(false);
+    const nulled = new Array<boolean>(n).fill(false);
+    let lvl = 0;
     const fill = (i: number): void => {
       const s = levels[i]!.source;
       for (let j = 0; j < s.width; j++) row[s.offset + j] = null;

@@ -340,6 +340,9 @@ export class TableSource implements Source {
     return `SEARCH ${name} USING PRIMARY KEY (${describeProbe(p, names)})`;
   }
 
+  private slotMap: Int32Array | undefined;
+  private needKey: boolean | undefined;
+
   cursor(row: Row): Cursor {
     const env = this.env;
     const info = this.info;
@@ -351,8 +354,9 @@ export class TableSource implements Source {
     const used = this.opts.used;
     const snapshot = this.opts.snapshot;
     const needRowid = keyless && (!used || used[info.rowidSlot] === true);
-    const slotMap = info.slotMapAt(off, used);
-    const needKey = !used || info.pkSlots.some((s) => used[s]);
+    // Fixed for this source: computed on the first cursor, shared by the later ones.
+    const slotMap = (this.slotMap ??= info.slotMapAt(off, used));
+    const needKey = (this.needKey ??= !used || info.pkSlots.some((s) => used[s]));
     const subCache = new Map<EqTerm, { id: number; vals: SqlValue[] }>();
     let rows: TreeReader;
     let tree: TreeReader;

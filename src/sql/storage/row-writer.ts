@@ -37,6 +37,8 @@ function del(undo: UndoLog, ed: TreeEditor, key: Uint8Array, prev: Uint8Array): 
 }
 
 
+const EMPTY_KEY = new Uint8Array(0);
+
 function uniqueError(ts: TableState, ix: IndexInfo | undefined): ConstraintError {
   const info = ts.info;
   if (!ix) {
@@ -207,24 +209,26 @@ export class RowWriter {
     if (info.keyless) return this.insertKeyless(ts, row, onConflict, rowid!);
     const key = info.encodeKey(row);
     const ed = ts.rowsWriter();
-    let prev = ed.get(key);
+    // Appending above every stored key (bulk loads, ascending ids) needs no lookup.
+    let prev = this.aboveAllKeys(ts, ed, key) ? undefined : ed.get(key);
     // Check every constraint before writing anything, so IGNORE leaves no trace.
-    const conflicts: { ix: IndexInfo; key: Uint8Array }[] = [];
+    let conflicts: { ix: IndexInfo; key: Uint8Array }[] | undefined;
     for (const ix of info.indexes) {
       if (!ix.unique) continue;
       const c = this.uniqueConflict(ts, ix, row, key);
-      if (c) conflicts.push({ ix, key: c });
+      if (c) (conflicts ??= []).push({ ix, key: c });
     }
-    if (prev !== undefined || conflicts.length > 0) {
+    if (prev !== undefined || conflicts !== undefined) {
       if (onConflict === 'IGNORE') return { inserted: false };
-      if (onConflict !== 'REPLACE') throw uniqueError(ts, prev !== undefined ? undefined : conflicts[0]!.ix);
+      if (onConflict !== 'REPLACE') throw uniqueError(ts, prev !== undefined ? undefined : conflicts![0]!.ix);
       if (prev !== undefined) {
         this.removeByKey(ts, key);
         prev = undefined;
       }
-      for (const c of conflicts) this.removeByKey(ts, c.key);
+      if (conflicts) for (const c of conflicts) this.removeByKey(ts, c.key);
     }
     put(this.undo, ed, key, info.encodeValue(row), prev);
+    this.noteKey(ts, ed, key);
     this.addIndexEntries(ts, row, key);
     if (rowid !== undefined) {
       this.noteAutoincrement(ts, rowid);
@@ -267,6 +271,30 @@ export class RowWriter {
     this.addIndexEntries(ts, row, key);
     this.noteRowid(ts, rowid);
     return { inserted: true, rowid };
+  }
+
+  /**
+   * Whether `key` sorts above every row key of `ts` (so it is absent), by the cached upper
+   * bound; recomputed (the tree's last key) when the editor changed or the undo log rolled
+   * back since. Primary-key tables only.
+   */
+  private aboveAllKeys(ts: TableState, ed: TreeEditor, key: Uint8Array): boolean {
+    if (ts.upperEditor !== ed || ts.upperGen !== this.undo.generation) {
+      let last: Uint8Array = EMPTY_KEY;
+      for (const e of ed.entries({ reverse: true })) {
+        last = e.key;
+        break;
+      }
+      ts.upperKey = last;
+      ts.upperEditor = ed;
+      ts.upperGen = this.undo.generation;
+    }
+    return compareBytes(key, ts.upperKey!) > 0;
+  }
+
+  /** Keep the upper bound of `aboveAllKeys` after `key` was written to the rows of `ts`. */
+  private noteKey(ts: TableState, ed: TreeEditor, key: Uint8Array): void {
+    if (ts.upperEditor === ed && ts.upperGen === this.undo.generation && compareBytes(key, ts.upperKey!) > 0) ts.upperKey = key;
   }
 
   /** Unique-index entry (key and value) that conflicts with `row`, other than row key `selfKey`. */
@@ -486,6 +514,7 @@ export class RowWriter {
       this.deleteStored(ts, oldKey, oldRow);
       const prev = ed.get(newKey);
       put(this.undo, ed, newKey, info.encodeValue(newRow), prev);
+      this.noteKey(ts, ed, newKey);
       this.addIndexEntries(ts, newRow, newKey);
       if (info.rowidSlot >= 0) {
         this.noteAutoincrement(ts, newRow[info.rowidSlot] as bigint);

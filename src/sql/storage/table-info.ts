@@ -20,9 +20,20 @@
  *   copy's rowid as the final component, so every copy has its own entry); value = the row's
  *   key bytes (keyless: the hash key), so a lookup needs no re-encoding. Keys are
  *   BINARY-ordered: an index (or key) is only used for comparisons under BINARY collation.
+ * - Missing values (`ColumnSchema.missingValue`, a column added with a constant DEFAULT to a
+ *   table that had rows): this class owns the canonical rule of `row-codec.ts`. Decoding
+ *   pre-fills such a column's slot with its missing value, so a row written before the column
+ *   existed (no cell) reads as it, and an explicit NULL cell overwrites it with NULL. Encoding
+ *   (row values and keyless keys/values) writes a value IDENTICAL to the missing value (same
+ *   storage class and exact value: REAL -0 ≠ 0, DECIMAL 1.0 ≠ 1.00) as absent and NULL as an
+ *   explicit NULL cell. Equal logical rows therefore have equal bytes whether written before or
+ *   after the ALTER — what keyless hashing, "did the row change" checks and merge rely on — and
+ *   tables without such columns encode exactly as before. Key columns never use it (a key is
+ *   never absent).
  */
 import type { ColumnSchema, IndexSchema, SqlValue, TableSchema } from '../../objects/index.js';
 import {
+  Decimal,
   decodeKey,
   decodeKeyInto,
   keylessCount,
@@ -91,6 +102,14 @@ export class TableInfo {
   readonly orderIndex: IndexInfo | undefined;
   /** Every index tree stored with the table (secondary indexes, then the order index). */
   readonly storedIndexes: IndexInfo[];
+  /**
+   * Per slot (width): what a row reads before its cells are decoded — the column's missing value,
+   * or null. Undefined when no value column has a missing value (the common case).
+   */
+  readonly fill: SqlValue[] | undefined;
+  /** Aligned with `valueTags`: the missing value of each value column, or undefined. */
+  private readonly valueMissing: (SqlValue | undefined)[] | undefined;
+  private readonly allMissing: (SqlValue | undefined)[] | undefined;
   private readonly colByName = new Map<string, number>();
   private readonly pkAllAsc: boolean;
 
@@ -121,6 +140,17 @@ export class TableInfo {
         this.valueTags.push(c.tag);
       }
     });
+    if (this.valueSlots.some((sl) => schema.columns[sl]!.missingValue !== undefined)) {
+      const fill: SqlValue[] = new Array<SqlValue>(this.width).fill(null);
+      for (const sl of this.valueSlots) fill[sl] = schema.columns[sl]!.missingValue ?? null;
+      this.fill = fill;
+      this.valueMissing = this.valueSlots.map((sl) => schema.columns[sl]!.missingValue);
+      this.allMissing = schema.columns.map((c, i) => (this.valueSlots.includes(i) ? c.missingValue : undefined));
+    } else {
+      this.fill = undefined;
+      this.valueMissing = undefined;
+      this.allMissing = undefined;
+    }
     this.indexes = schema.indexes.map((ix) => {
       const slots = ix.columns.map((k) => (k.expr !== undefined ? -1 : this.slotFor(k.tag)));
       const desc = ix.columns.map((k) => k.desc);
@@ -186,16 +216,26 @@ export class TableInfo {
     const n = this.valueSlots.length;
     const vals: SqlValue[] = new Array(n);
     for (let i = 0; i < n; i++) vals[i] = row[off + this.valueSlots[i]!]!;
-    return encodeRow(this.valueTags, vals);
+    const mv = this.valueMissing;
+    if (mv === undefined) return encodeRow(this.valueTags, vals);
+    return encodeRow(this.valueTags, vals, applyMissing(this.valueTags, vals, mv));
   }
 
   /** Keyless tables: the hash key of a row. */
   keylessKey(row: readonly SqlValue[], off = 0): Uint8Array {
-    return keylessKey(this.allTags, off === 0 && row.length === this.ncols ? row : row.slice(off, off + this.ncols));
+    const vals = off === 0 && row.length === this.ncols ? row : row.slice(off, off + this.ncols);
+    const mv = this.allMissing;
+    if (mv === undefined) return keylessKey(this.allTags, vals);
+    const copy = vals.slice();
+    return keylessKey(this.allTags, copy, applyMissing(this.allTags, copy, mv));
   }
 
   keylessValue(row: readonly SqlValue[], count: number, off = 0): Uint8Array {
-    return encodeKeylessValue(this.allTags, off === 0 && row.length === this.ncols ? row : row.slice(off, off + this.ncols), count);
+    const vals = off === 0 && row.length === this.ncols ? row : row.slice(off, off + this.ncols);
+    const mv = this.allMissing;
+    if (mv === undefined) return encodeKeylessValue(this.allTags, vals, count);
+    const copy = vals.slice();
+    return encodeKeylessValue(this.allTags, copy, count, applyMissing(this.allTags, copy, mv));
   }
 
   /**
@@ -203,7 +243,13 @@ export class TableInfo {
    * duplicate count (1 for primary-key tables).
    */
   decodeInto(key: Uint8Array, value: Uint8Array, out: Row, off: number, slotMap: Int32Array, needKey = true): number {
-    for (let i = 0; i < this.width; i++) out[off + i] = null;
+    const fill = this.fill;
+    if (fill === undefined) for (let i = 0; i < this.width; i++) out[off + i] = null;
+    else
+      for (let i = 0; i < this.width; i++) {
+        const f = fill[i]!;
+        out[off + i] = f instanceof Uint8Array ? f.slice() : f;
+      }
     if (this.keyless) {
       decodeRowInto(value, slotMap, out);
       return keylessCount(value);
@@ -284,4 +330,34 @@ export class TableInfo {
     const vals = this.indexValues(ix, row, off);
     return encodeKey(vals, ix.desc);
   }
+}
+
+/** Exact identity of two non-NULL values (same storage class and encoded value). */
+function identical(a: SqlValue, b: SqlValue): boolean {
+  if (typeof a === 'number') return typeof b === 'number' && Object.is(a, b);
+  if (a === b) return true;
+  if (a instanceof Uint8Array) {
+    if (!(b instanceof Uint8Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  if (a instanceof Decimal) return b instanceof Decimal && a.coef === b.coef && a.scale === b.scale;
+  return false;
+}
+
+/**
+ * The canonical rule for columns with a missing value (`mv[i]`, aligned with `tags`): in `vals`
+ * (modified in place) a value identical to it becomes null (absent); returns the tags whose NULL
+ * must be stored as an explicit NULL cell (undefined when none).
+ */
+function applyMissing(tags: readonly number[], vals: SqlValue[], mv: readonly (SqlValue | undefined)[]): number[] | undefined {
+  let nulls: number[] | undefined;
+  for (let i = 0; i < vals.length; i++) {
+    const m = mv[i];
+    if (m === undefined) continue;
+    const v = vals[i]!;
+    if (v === null) (nulls ??= []).push(tags[i]!);
+    else if (identical(v, m)) vals[i] = null;
+  }
+  return nulls;
 }

@@ -34,6 +34,13 @@ export class TableState {
   rowsEditor: TreeEditor | undefined;
   indexes: Map<string, IndexState>;
   autoIncrement: bigint;
+  /**
+   * Insert fast path (RowWriter): an upper bound of every row key, valid while `rowsEditor` is
+   * `upperEditor` and no undo rollback happened since (`upperGen`); a key above it is absent.
+   */
+  upperKey: Uint8Array | undefined = undefined;
+  upperEditor: TreeEditor | undefined = undefined;
+  upperGen = -1;
 
   constructor(
     info: TableInfo,

@@ -10,35 +10,44 @@
 import type { TreeEditor } from '../../objects/index.js';
 
 export class UndoLog {
-  private eds: (TreeEditor | (() => void))[] = [];
+  // Parallel arrays used up to `n`; slots past `n` are cleared but kept allocated, so the
+  // per-statement truncate does not shrink and regrow the arrays.
+  private eds: (TreeEditor | (() => void) | undefined)[] = [];
   private keys: (Uint8Array | undefined)[] = [];
   private prevs: (Uint8Array | undefined)[] = [];
+  private n = 0;
+
+  /** Bumped by every `rollbackTo`: caches derived from the trees (key bounds) check it. */
+  generation = 0;
 
   get size(): number {
-    return this.eds.length;
+    return this.n;
   }
 
   /** Record that `key` in `ed` is about to change; `prev` is its current value. */
   edit(ed: TreeEditor, key: Uint8Array, prev: Uint8Array | undefined): void {
-    this.eds.push(ed);
-    this.keys.push(key);
-    this.prevs.push(prev);
+    const i = this.n++;
+    this.eds[i] = ed;
+    this.keys[i] = key;
+    this.prevs[i] = prev;
   }
 
   /** Record a closure that undoes a non-tree change. */
   action(undo: () => void): void {
-    this.eds.push(undo);
-    this.keys.push(undefined);
-    this.prevs.push(undefined);
+    const i = this.n++;
+    this.eds[i] = undo;
+    this.keys[i] = undefined;
+    this.prevs[i] = undefined;
   }
 
   mark(): number {
-    return this.eds.length;
+    return this.n;
   }
 
   /** Undo everything recorded after `mark`. */
   rollbackTo(mark: number): void {
-    for (let i = this.eds.length - 1; i >= mark; i--) {
+    this.generation++;
+    for (let i = this.n - 1; i >= mark; i--) {
       const e = this.eds[i]!;
       if (typeof e === 'function') e();
       else {
@@ -52,9 +61,20 @@ export class UndoLog {
 
   /** Forget entries after `mark` (they will never be undone). */
   truncate(mark: number): void {
-    if (this.eds.length === mark) return;
-    this.eds.length = mark;
-    this.keys.length = mark;
-    this.prevs.length = mark;
+    const n = this.n;
+    if (n <= mark) return;
+    this.n = mark;
+    if (this.eds.length > 4096) {
+      // A large statement: give the memory back.
+      this.eds.length = mark;
+      this.keys.length = mark;
+      this.prevs.length = mark;
+      return;
+    }
+    for (let i = mark; i < n; i++) {
+      this.eds[i] = undefined;
+      this.keys[i] = undefined;
+      this.prevs[i] = undefined;
+    }
   }
 }

@@ -277,12 +277,73 @@ describe('row codec: bad input', () => {
       if (n > 0 && !boundaries.includes(n)) expect(() => decodeRow(cut), `cut at ${n}`).toThrow(DecodeError);
     }
     expect(() => decodeRow(fromHex('02'))).toThrow(DecodeError);
-    expect(() => decodeRow(fromHex('0100'))).toThrow(DecodeError); // type 0 is reserved
+    expect(decodeRow(fromHex('0100'))).toEqual({ tags: [], values: [], nullTags: [0] }); // type 0: explicit NULL
     expect(() => decodeRow(fromHex('0103' + '7ff8000000000000'))).toThrow(DecodeError); // NaN
     expect(() => decodeRow(fromHex('01' + 'ffffffffffffffff7f'))).toThrow(DecodeError); // varint too long
     expect(() => decodeRow(fromHex('0104' + '02' + 'c328'))).toThrow(DecodeError); // invalid UTF-8
     expect(() => decodeKeylessValue(fromHex('8100'))).toThrow(DecodeError); // count 0
     expect(() => decodeKeylessValue(encodeRow([], []))).toThrow(DecodeError);
     expect(() => decodeRow('x' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});
+
+describe('row codec: explicit NULL cells', () => {
+  /** A row plus a set of explicit-NULL tags: tags whose value is NULL, and tags not in the row. */
+  const withNullsArb = rowArb.chain(([tags, values]) =>
+    fc.tuple(
+      fc.constant(tags),
+      fc.constant(values),
+      fc.subarray(tags.filter((_, i) => values[i] === null)),
+      fc.uniqueArray(fc.integer({ min: 6000, max: 6100 }), { maxLength: 3 }),
+    ),
+  );
+
+  it('pins the layout: type 0, no payload; rows without explicit NULLs keep their bytes', () => {
+    // tag 3 explicit NULL: H = 3×8+0 = 0x18; then tag 5 INTEGER 1: H = (5−3−1)×8+1 = 0x09, zigzag 2.
+    expect(hex(encodeRow([5, 3], [1n, null], [3]))).toBe('01' + '18' + '09' + '02');
+    expect(hex(encodeRow([5, 3], [1n, null]))).toBe('01' + '29' + '02');
+    expect(hex(encodeRow([5, 3], [1n, null], []))).toBe(hex(encodeRow([5, 3], [1n, null])));
+    // a listed tag that is not among the cells is an explicit NULL too
+    expect(hex(encodeRow([], [], [0]))).toBe('0100');
+    expect(hex(encodeKeylessValue([1], [null], 2, [1]))).toBe('81' + '02' + '08');
+  });
+
+  it('round-trip exactly through decodeRow (nullTags) and read as NULL everywhere else', () => {
+    fc.assert(
+      fc.property(withNullsArb, ([tags, values, nullSub, extra]) => {
+        const nullTags = [...nullSub, ...extra];
+        const bytes = encodeRow(tags, values, nullTags);
+        const d = decodeRow(bytes);
+        const want = canonical(tags, values);
+        expect(d.tags).toEqual(want.tags);
+        expectSameValues(d.values, want.values);
+        const sortedNulls = [...nullTags].sort((a, b) => a - b);
+        expect(d.nullTags ?? []).toEqual(sortedNulls);
+        expect(hex(encodeRow(d.tags, d.values, d.nullTags))).toBe(hex(bytes));
+        // canonical: order of nullTags does not matter
+        expect(hex(encodeRow(tags, values, [...nullTags].reverse()))).toBe(hex(bytes));
+        // decodeRowInto overwrites a pre-filled slot with NULL; getCell gives NULL
+        for (const t of sortedNulls) {
+          const slotOfTag = new Int32Array(t + 1).fill(-1);
+          slotOfTag[t] = 0;
+          const out: SqlValue[] = ['prefilled'];
+          decodeRowInto(bytes, slotOfTag, out);
+          expect(out[0]).toBe(null);
+          expect(getCell(bytes, t)).toBe(null);
+        }
+        // keyless values and keys
+        const kv = decodeKeylessValue(encodeKeylessValue(tags, values, 3, nullTags));
+        expect(kv.count).toBe(3);
+        expect(kv.nullTags ?? []).toEqual(sortedNulls);
+        if (sortedNulls.length > 0) expect(hex(keylessKey(tags, values, nullTags))).not.toBe(hex(keylessKey(tags, values)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('refuses an explicit NULL for a tag that has a value', () => {
+    expect(() => encodeRow([1], [5n], [1])).toThrow(TypeError);
+    expect(() => keylessKey([1], [5n], [1])).toThrow(TypeError);
+    expect(() => encodeKeylessValue([1, 2], [null, 'x'], 1, [2])).toThrow(TypeError);
   });
 });
