@@ -95,7 +95,7 @@ export class NodeStore {
 
   private cache = new Map<string, ProllyNode>();
   /** The cached nodes in CLOCK order, and the clock hand. */
-  private ring: ProllyNode[] = [];
+  private ring: (ProllyNode | null)[] = [];
   private hand = 0;
   private cached = 0;
   private pending = new Map<string, Chunk>();
@@ -251,34 +251,55 @@ export class NodeStore {
   }
 
   /**
-   * CLOCK: the hand sweeps the ring; a hot node loses its bit and survives this round, a cold
-   * one is dropped (swap-removed, so the ring stays dense). Evicts down to 15/16 of the bound.
+   * CLOCK: the hand sweeps the ring in admission order; a hot node loses its bit and survives
+   * this round, a cold one is dropped. Evicts down to 15/16 of the bound, then compacts the
+   * ring once, keeping its order (a swap-remove would move the NEWEST node under the hand,
+   * where — still cold — it would be evicted next: the cache would thrash on fresh nodes).
    */
   private evict(): void {
     const target = this.cacheBytes - (this.cacheBytes >>> 4);
     const ring = this.ring;
+    const len = ring.length;
     let hand = this.hand;
-    while (this.cached > target && ring.length > 0) {
-      if (hand >= ring.length) hand = 0;
-      const n = ring[hand]!;
-      if (n.hot) {
-        n.hot = false;
+    let removed = 0;
+    // two full sweeps are always enough: the first clears every hot bit
+    for (let steps = 0; this.cached > target && steps < 2 * len; steps++) {
+      if (hand >= len) hand = 0;
+      const n = ring[hand];
+      if (n === null || n === undefined) {
         hand++;
-      } else {
+        continue;
+      }
+      if (n.hot) n.hot = false;
+      else {
+        ring[hand] = null;
         this.cache.delete(n.ckey);
         this.cached -= n.memSize;
         this.evicted++;
         unlink(n, this);
-        const last = ring.pop()!;
-        if (hand < ring.length) ring[hand] = last;
+        removed++;
       }
+      hand++;
     }
-    this.hand = hand;
+    if (removed === 0) {
+      this.hand = hand;
+      return;
+    }
+    let w = 0;
+    let newHand = 0;
+    for (let r = 0; r < len; r++) {
+      if (r === hand) newHand = w;
+      const n = ring[r];
+      if (n !== null && n !== undefined) ring[w++] = n;
+    }
+    if (hand >= len) newHand = w;
+    ring.length = w;
+    this.hand = newHand;
   }
 
   /** Drop every decoded node from the cache (pending chunks stay). */
   clearCache(): void {
-    for (const n of this.ring) unlink(n, this);
+    for (const n of this.ring) if (n !== null) unlink(n, this);
     this.cache.clear();
     this.ring = [];
     this.hand = 0;

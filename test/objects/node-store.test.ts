@@ -81,6 +81,35 @@ describe('NodeStore', () => {
     expect(ns.stats().cacheHits).toBeGreaterThan(ns.stats().cacheMisses * 10);
   });
 
+  it('eviction keeps the most recently loaded nodes (CLOCK evicts old cold nodes, not new ones)', async () => {
+    const store = new MemoryChunkStore();
+    const writer = new NodeStore(store);
+    const cids: CID[] = [];
+    for (let i = 0; i < 400; i++) {
+      const node = encodeLeaf([fixedEntry(i * 2), fixedEntry(i * 2 + 1)]);
+      writer.putNode(node);
+      cids.push(node.cid);
+    }
+    await writer.flush();
+    const one = new NodeStore(store).getNode(cids[0]!).memSize;
+    // room for about 100 of the 400 nodes
+    const ns = new NodeStore(store, { cacheBytes: one * 100 });
+    for (const cid of cids) ns.getNode(cid);
+    expect(ns.stats().evictions).toBeGreaterThan(0);
+    ns.resetStats();
+    // the 50 nodes loaded last must still be cached: reading them again hits every time
+    for (const cid of cids.slice(-50)) ns.getNode(cid);
+    expect(ns.stats().cacheMisses).toBe(0);
+    expect(ns.stats().cacheHits).toBe(50);
+    // a node read again (hot) survives the next sweep of the hand; fresh cold nodes push out old cold ones
+    for (const cid of cids.slice(-50)) ns.getNode(cid);
+    for (const cid of cids.slice(0, 60)) ns.getNode(cid);
+    ns.resetStats();
+    for (const cid of cids.slice(-50)) ns.getNode(cid);
+    expect(ns.stats().cacheHits).toBe(50);
+    expect(ns.stats().cachedBytes).toBeLessThanOrEqual(one * 100);
+  });
+
   it('raw chunks: putBytes / getBytes go through the same batch', async () => {
     const store = new CountingStore();
     const ns = new NodeStore(store);

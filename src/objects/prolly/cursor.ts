@@ -321,9 +321,56 @@ class ForwardIter implements IterableIterator<TreeEntry> {
     return { done: false, value: { key: view(b, ks, ke), value: view(b, leaf[r + 3]!, leaf[r + 4]!) } };
   }
 
+  /**
+   * `next` without allocation: fills `out` with the leaf's bytes and the entry's key and value
+   * offsets (valid until the next call) and returns true, or returns false at the end. Scans
+   * that decode in place (SQL table scans) use it; it advances the same position as `next`.
+   */
+  nextRaw(out: RawEntry): boolean {
+    if (this.done) return false;
+    let leaf = this.leaf;
+    let i = this.i;
+    if (i >= leaf.size) {
+      this.cur.idx[0] = i;
+      if (!this.cur.nextLeaf()) {
+        this.done = true;
+        return false;
+      }
+      leaf = this.leaf = this.cur.nodes[0]!;
+      i = 0;
+    }
+    const b = leaf.bytes;
+    const r = leaf.nf + REC * i;
+    const ks = leaf[r + 1]!;
+    const ke = leaf[r + 2]!;
+    if (this.end !== undefined) {
+      const c = compareRangeTo(b, ks, ke, this.end);
+      if (c > 0 || (c === 0 && !this.endInclusive)) {
+        this.done = true;
+        return false;
+      }
+    }
+    this.i = i + 1;
+    out.bytes = b;
+    out.ks = ks;
+    out.ke = ke;
+    out.vs = leaf[r + 3]!;
+    out.ve = leaf[r + 4]!;
+    return true;
+  }
+
   [Symbol.iterator](): IterableIterator<TreeEntry> {
     return this;
   }
+}
+
+/** One entry as offsets into its leaf's bytes: key `bytes[ks, ke)`, value `bytes[vs, ve)`. */
+export interface RawEntry {
+  bytes: Uint8Array;
+  ks: number;
+  ke: number;
+  vs: number;
+  ve: number;
 }
 
 /** Reverse iteration from the cursor's position down to an optional start bound. */

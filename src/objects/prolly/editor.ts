@@ -9,7 +9,7 @@
  * when `count` is read.
  */
 import type { RangeOptions, Tree, TreeEditor, TreeEntry } from '../tree-types.js';
-import { compareBytes, latin1 } from './bytes.js';
+import { compareBytes } from './bytes.js';
 import { checkKey, checkValue } from './builder.js';
 import type { LeafEdit } from './mutate.js';
 import { Overlay, type OverlayEdit } from './overlay.js';
@@ -59,7 +59,7 @@ export class ProllyEditor<T extends EditableTree<T>> implements TreeEditor {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const e = this.overlay.get(latin1(key));
+    const e = this.overlay.find(key);
     if (e !== undefined) return e.value ?? undefined;
     return this.tree.get(key);
   }
@@ -80,11 +80,10 @@ export class ProllyEditor<T extends EditableTree<T>> implements TreeEditor {
   }
 
   private set(key: Uint8Array, value: Uint8Array | null): void {
-    const s = latin1(key);
-    const e = this.overlay.get(s);
+    const e = this.overlay.find(key);
     if (e === undefined) {
       const edit: OverlayEdit = { key, value, inBase: this.tree.count === 0 ? 0 : -1 };
-      this.overlay.add(s, edit);
+      this.overlay.add(edit);
       if (edit.inBase < 0) this.unresolved.push(edit);
       else this.delta += contribution(edit);
       return;
@@ -107,8 +106,8 @@ export class ProllyEditor<T extends EditableTree<T>> implements TreeEditor {
 
   flush(): T {
     if (this.overlay.size === 0) return this.tree;
-    const edits: LeafEdit[] = [];
-    for (const e of this.overlay.all()) edits.push({ key: e.key, value: e.value });
+    // the overlay's edits are LeafEdits already (key, value); `clear` lets go of the array
+    const edits: readonly LeafEdit[] = this.overlay.sortedEdits();
     this.tree = this.tree.count === 0 ? this.tree.buildFromSortedEdits(edits) : this.tree.mutateSorted(edits);
     this.overlay.clear();
     this.unresolved = [];

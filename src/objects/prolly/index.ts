@@ -21,3 +21,4 @@ export {
   BIG_ENTRY_BYTES,
 } from './chunker.js';
 export { compareBytes } from './bytes.js';
+export type { RawEntry } from './cursor.js';

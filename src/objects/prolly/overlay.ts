@@ -7,8 +7,12 @@
  * costs a map insert each, and interleaved puts and range reads stay O(log n) per key.
  * Exact lookup is O(1); ordered range iteration O(log n + k) in both directions. Keys are
  * never removed: a delete is a pending edit too (a tombstone).
+ *
+ * Keys above every key seen so far (bulk loads, ascending ids) skip the map: they are appended
+ * to a sorted `run` of edits, found by binary search over the bytes — no key string, no hash.
+ * The run is spilled into the map only when an ordered read must merge it with other keys.
  */
-import { latin1 } from './bytes.js';
+import { compareBytes, latin1 } from './bytes.js';
 
 /** One pending edit. `inBase`: -1 unknown, 0 absent from the base tree, 1 present. */
 export interface OverlayEdit {
@@ -21,6 +25,10 @@ const MAX_BUCKET = 512;
 
 export class Overlay {
   private readonly map = new Map<string, OverlayEdit>();
+  /** Edits in strictly ascending key order, disjoint from the map. */
+  private run: OverlayEdit[] = [];
+  /** The greatest key added so far (run or map), or undefined. */
+  private maxKey: Uint8Array | undefined = undefined;
   private buckets: string[][] = [];
   /** Keys in the buckets. */
   private sorted = 0;
@@ -28,17 +36,72 @@ export class Overlay {
   private tail: string[] = [];
 
   get size(): number {
-    return this.map.size;
+    return this.map.size + this.run.length;
   }
 
-  get(skey: string): OverlayEdit | undefined {
+  /** The pending edit of `key`, if any. */
+  find(key: Uint8Array): OverlayEdit | undefined {
+    const max = this.maxKey;
+    if (max === undefined || compareBytes(key, max) > 0) return undefined;
+    const run = this.run;
+    if (run.length > 0 && compareBytes(key, run[0]!.key) >= 0) {
+      let lo = 0;
+      let hi = run.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = compareBytes(run[mid]!.key, key);
+        if (c === 0) return run[mid];
+        if (c < 0) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    if (this.map.size === 0) return undefined;
+    const skey = latin1(key);
+    this.lastKey = key;
+    this.lastSkey = skey;
     return this.map.get(skey);
   }
 
-  /** Add a new key (not present yet) with its edit. */
-  add(skey: string, edit: OverlayEdit): void {
+  /** The key `find` last converted to a string, and that string (reused by `add`). */
+  private lastKey: Uint8Array | undefined = undefined;
+  private lastSkey = '';
+
+  /** Add the edit of a new key (one `find` does not know). */
+  add(edit: OverlayEdit): void {
+    const max = this.maxKey;
+    if (max === undefined || compareBytes(edit.key, max) > 0) {
+      this.maxKey = edit.key;
+      this.run.push(edit);
+      return;
+    }
+    const skey = edit.key === this.lastKey ? this.lastSkey : latin1(edit.key);
     this.map.set(skey, edit);
     this.tail.push(skey);
+  }
+
+  /** Move the run into the map and the tail (before an ordered read that needs both). */
+  private spill(): void {
+    const run = this.run;
+    if (run.length === 0) return;
+    this.run = [];
+    for (const e of run) {
+      const skey = latin1(e.key);
+      this.map.set(skey, e);
+      this.tail.push(skey);
+    }
+  }
+
+  /** All edits in key order, as one array the caller may keep (do not modify it). */
+  sortedEdits(): OverlayEdit[] {
+    let out: OverlayEdit[];
+    if (this.map.size === 0) out = this.run;
+    else {
+      this.spill();
+      this.settle();
+      out = [];
+      for (const b of this.buckets) for (const s of b) out.push(this.map.get(s)!);
+    }
+    return out;
   }
 
   /** Move the tail into the buckets. */
@@ -103,6 +166,9 @@ export class Overlay {
 
   clear(): void {
     this.map.clear();
+    this.run = [];
+    this.maxKey = undefined;
+    this.lastKey = undefined;
     this.buckets = [];
     this.sorted = 0;
     this.tail = [];
@@ -110,6 +176,11 @@ export class Overlay {
 
   /** All edits in key order. */
   *all(): Generator<OverlayEdit, void, undefined> {
+    if (this.map.size === 0) {
+      yield* this.run;
+      return;
+    }
+    this.spill();
     this.settle();
     for (const b of this.buckets) for (const s of b) yield this.map.get(s)!;
   }
@@ -147,6 +218,11 @@ export class Overlay {
     endInclusive: boolean,
     reverse: boolean,
   ): Generator<OverlayEdit, void, undefined> {
+    if (this.map.size === 0) {
+      yield* this.runRange(start, startExclusive, end, endInclusive, reverse);
+      return;
+    }
+    this.spill();
     this.settle();
     const buckets = this.buckets;
     if (buckets.length === 0) return;
@@ -191,5 +267,34 @@ export class Overlay {
         yield this.map.get(s)!;
       }
     }
+  }
+
+  /** First run index whose key is ≥ `key` (> when `strict`). */
+  private runIndex(key: Uint8Array, strict: boolean): number {
+    const run = this.run;
+    let lo = 0;
+    let hi = run.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareBytes(run[mid]!.key, key);
+      if (c < 0 || (strict && c === 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** `range` when every edit is in the run. */
+  private *runRange(
+    start: Uint8Array | undefined,
+    startExclusive: boolean,
+    end: Uint8Array | undefined,
+    endInclusive: boolean,
+    reverse: boolean,
+  ): Generator<OverlayEdit, void, undefined> {
+    const run = this.run;
+    const from = start === undefined ? 0 : this.runIndex(start, startExclusive);
+    const to = end === undefined ? run.length : this.runIndex(end, endInclusive);
+    if (!reverse) for (let i = from; i < to; i++) yield run[i]!;
+    else for (let i = to - 1; i >= from; i--) yield run[i]!;
   }
 }

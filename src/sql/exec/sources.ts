@@ -11,7 +11,7 @@
  * - `MaterializedSource`: derived tables, views, CTEs: runs a sub-plan (once per execution,
  *   or per outer row when correlated) and replays its rows.
  */
-import { encodeKey, prefixUpperBound, compareBytes, type RangeOptions, type SqlValue } from '../../objects/index.js';
+import { encodeKey, prefixUpperBound, compareBytes, type RangeOptions, type RawEntry, type SqlValue } from '../../objects/index.js';
 import type { Affinity, Collation } from '../values/index.js';
 import type { IndexInfo, TableInfo } from '../storage/table-info.js';
 import type { TreeReader } from '../storage/table-state.js';
@@ -19,6 +19,11 @@ import type { ExecEnv, TxnAccess } from './env.js';
 import { convertForCompare, type Eval, type Pred } from './compile-expr.js';
 import type { PlanNode, Row } from './types.js';
 import { rowKey } from './value-key.js';
+
+/** A prolly range iterator that can also step without allocating (`ForwardIter.nextRaw`). */
+interface RawIter {
+  nextRaw(out: RawEntry): boolean;
+}
 
 export interface Cursor {
   start(): void;
@@ -363,6 +368,9 @@ export class TableSource implements Source {
     let ranges: KeyRange[] = [];
     let ri = 0;
     let it: Iterator<{ key: Uint8Array; value: Uint8Array }> | undefined;
+    // the same iterator when it can scan without allocating (a clean prolly tree, no index)
+    let raw: RawIter | undefined;
+    const re: RawEntry = { bytes: EMPTY_BYTES, ks: 0, ke: 0, vs: 0, ve: 0 };
     let dup = 0;
     const decode = (key: Uint8Array, value: Uint8Array, ixKey?: Uint8Array): void => {
       dup = info.decodeInto(key, value, row, off, slotMap, needKey) - 1;
@@ -376,6 +384,7 @@ export class TableSource implements Source {
       if (r.start) o.start = r.start;
       if (r.end) o.end = r.end;
       it = tree.entries(o);
+      raw = index === undefined && typeof (it as Partial<RawIter>).nextRaw === 'function' ? (it as unknown as RawIter) : undefined;
     };
     return {
       start(): void {
@@ -384,7 +393,7 @@ export class TableSource implements Source {
         tree = index ? ts.indexReader(index.key) : rows;
         ranges = probe ? probeRanges(probe, row, env, subCache, reverse) : [{}];
         ri = 0;
-        it = undefined;
+        it = raw = undefined;
         dup = 0;
       },
       next(): boolean {
@@ -407,6 +416,16 @@ export class TableSource implements Source {
               return true;
             }
             openRange(r);
+          }
+          if (raw !== undefined) {
+            if (!raw.nextRaw(re)) {
+              it = raw = undefined;
+              continue;
+            }
+            const b = re.bytes;
+            const key = needKey ? new Uint8Array(b.buffer, b.byteOffset + re.ks, re.ke - re.ks) : EMPTY_BYTES;
+            decode(key, new Uint8Array(b.buffer, b.byteOffset + re.vs, re.ve - re.vs));
+            return true;
           }
           const n = it!.next();
           if (n.done) {

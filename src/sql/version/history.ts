@@ -10,7 +10,7 @@
  * - `schemaDiff`: tables and views added, removed or changed between two roots;
  * - `rootStatus`: per-table change counts between two roots (manual mode's uncommitted work).
  */
-import type { CID } from '../../hash/index.js';
+import { cidKey, type CID } from '../../hash/index.js';
 import { SqlError } from '../../errors/index.js';
 import {
   ProllyTree,
@@ -42,19 +42,36 @@ export interface TableVersion {
 
 /** Decoded root and table objects by CID (immutable, so cached; bounded). */
 const decoded = new WeakMap<NodeStore, Map<string, unknown>>();
+/** The same, by CID object identity: a history walk meets the same (cached) commit objects again. */
+const byIdentity = new WeakMap<NodeStore, WeakMap<CID, unknown>>();
 const DECODED_MAX = 200_000;
 
 function cached<T>(ns: NodeStore, cid: CID, decode: (b: Uint8Array) => T): T {
+  let w = byIdentity.get(ns);
+  if (!w) byIdentity.set(ns, (w = new WeakMap()));
+  let v = w.get(cid) as T | undefined;
+  if (v !== undefined) return v;
   let m = decoded.get(ns);
   if (!m) decoded.set(ns, (m = new Map()));
-  const k = cid.toString();
-  let v = m.get(k) as T | undefined;
+  const k = cidKey(cid);
+  v = m.get(k) as T | undefined;
   if (v === undefined) {
     v = decode(ns.getBytes(cid));
     if (m.size >= DECODED_MAX) m.clear();
     m.set(k, v);
   }
+  w.set(cid, v);
   return v;
+}
+
+/** CID equality, identity first (cheap), then the digest bytes from the end (where they differ). */
+function sameCid(a: CID, b: CID): boolean {
+  if (a === b) return true;
+  const x = a.multihash.digest;
+  const y = b.multihash.digest;
+  if (x.length !== y.length) return false;
+  for (let i = x.length - 1; i >= 0; i--) if (x[i] !== y[i]) return false;
+  return a.code === b.code && a.multihash.code === b.multihash.code;
 }
 
 export function rootObject(ns: NodeStore, root: CID): RootObject {
@@ -113,7 +130,7 @@ const EMPTY: Tree | undefined = undefined;
 function* treeDiff(ns: NodeStore, from: Tree | undefined, to: Tree | undefined): Generator<DiffEntry> {
   const a = from ?? ProllyTree.empty(ns);
   const b = to ?? ProllyTree.empty(ns);
-  if (a.root.equals(b.root)) return;
+  if (sameCid(a.root, b.root)) return;
   yield* a.diff(b);
 }
 
@@ -144,7 +161,10 @@ export function tableDiff(ns: NodeStore, from: TableVersion | undefined, to: Tab
 }
 
 export function fmtTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const iso = new Date(ms).toISOString();
+  // 'YYYY-MM-DDTHH:mm:ss.sssZ' (years 0–9999); other years carry a sign and more digits
+  if (iso.length === 24) return iso.slice(0, 10) + ' ' + iso.slice(11, 23);
+  return iso.replace('T', ' ').replace('Z', '');
 }
 
 export interface HistoryOptions {
@@ -186,22 +206,25 @@ export function rowHistory(
         return d;
       };
       let cid: CID | undefined = head;
-      let commit = refs.readCommit(head);
+      let commit = commitAt(refs, head);
       let tcid: CID | undefined = rootObject(ns, commit.root).tables[key];
       // The parent's table of one step is the next step's own: decode each version once.
       let carried: { cid: CID; t: TableVersion } | undefined;
       while (cid) {
         const parent: CID | undefined = commit.parents[0];
-        const pcommit = parent ? refs.readCommit(parent) : undefined;
+        const pcommit = parent ? commitAt(refs, parent) : undefined;
         const ptcid = pcommit ? rootObject(ns, pcommit.root).tables[key] : undefined;
-        const same = tcid === undefined ? ptcid === undefined : ptcid !== undefined && tcid.equals(ptcid);
+        const same = tcid === undefined ? ptcid === undefined : ptcid !== undefined && sameCid(tcid, ptcid);
         if (!same) {
-          const to = tcid ? (carried && carried.cid === tcid ? carried.t : tableOf(ns, schemas, tcid)) : undefined;
+          const to = tcid ? (carried && sameCid(carried.cid, tcid) ? carried.t : tableOf(ns, schemas, tcid)) : undefined;
           const from = ptcid ? tableOf(ns, schemas, ptcid) : undefined;
           carried = from && ptcid ? { cid: ptcid, t: from } : undefined;
-          const head6 = [cid.toString(), fmtTime(commit.timestamp), BigInt(commit.scn), BigInt(commit.transaction), commit.author, commit.message];
+          let id: string | undefined;
+          let time: string | undefined;
           for (const e of treeDiff(ns, from?.rows, to?.rows)) {
-            const row: Row = [...head6, e.kind === 'added' ? 'added' : e.kind === 'removed' ? 'removed' : 'modified'];
+            id ??= cid.toString();
+            time ??= fmtTime(commit.timestamp);
+            const row: Row = [id, time, BigInt(commit.scn), BigInt(commit.transaction), commit.author, commit.message, e.kind === 'added' ? 'added' : e.kind === 'removed' ? 'removed' : 'modified'];
             if (e.kind === 'removed') dec(from!.info).decode(e.key, e.from, row, 7);
             else dec(to!.info).decode(e.key, e.to, row, 7);
             yield row;
@@ -215,9 +238,28 @@ export function rowHistory(
   };
 }
 
+/** Commits by CID identity (immutable; parent links of cached commits are the same objects). */
+const commitsById = new WeakMap<CID, ReturnType<RefStore['readCommit']>>();
+
+function commitAt(refs: RefStore, cid: CID): ReturnType<RefStore['readCommit']> {
+  let c = commitsById.get(cid);
+  if (c === undefined) commitsById.set(cid, (c = refs.readCommit(cid)));
+  return c;
+}
+
+/** Loaded table versions by table-object CID identity (immutable; the walk meets them again). */
+const tables = new WeakMap<NodeStore, WeakMap<CID, TableVersion>>();
+
 function tableOf(ns: NodeStore, schemas: SchemaCache, tcid: CID): TableVersion {
-  const t = cached(ns, tcid, decodeTableObject);
-  return { info: schemas.get(ns, t.schema).info, rows: ProllyTree.load(ns, t.rows), tableCid: tcid };
+  let w = tables.get(ns);
+  if (!w) tables.set(ns, (w = new WeakMap()));
+  let v = w.get(tcid);
+  if (v === undefined) {
+    const t = cached(ns, tcid, decodeTableObject);
+    v = { info: schemas.get(ns, t.schema).info, rows: ProllyTree.load(ns, t.rows), tableCid: tcid };
+    w.set(tcid, v);
+  }
+  return v;
 }
 
 /** Rows: name, kind ('table'|'view'), diff_type, from_sql, to_sql. */

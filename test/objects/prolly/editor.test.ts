@@ -58,6 +58,49 @@ describe('TreeEditor', () => {
     );
   });
 
+  it('agrees with a model when most keys ascend (the append run) and some land below them', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 600 }), (seed, n0, ops) => {
+        const r = prng(seed);
+        const key = (i: number) => fixedEntry(i).key;
+        const m = new Model();
+        for (let i = 0; i < n0; i++) m.put(key(Math.floor(r() * 2000)), randomBytes(r, 8));
+        const { ns } = newStore();
+        const ed = ProllyTree.build(ns, m.sorted()).editor();
+        let next = Math.floor(r() * 2000);
+        for (let i = 0; i < ops; i++) {
+          const roll = r();
+          // ascending keys, with repeats, deletes and keys below the run mixed in
+          const k = roll < 0.6 ? key((next += 1 + Math.floor(r() * 3))) : key(Math.floor(r() * (next + 5)));
+          if (roll < 0.75) {
+            const v = randomBytes(r, 8);
+            ed.put(k, v);
+            m.put(k, v);
+          } else if (roll < 0.82) {
+            ed.delete(k);
+            m.delete(k);
+          } else if (roll < 0.9) {
+            const want = m.get(k);
+            const got = ed.get(k);
+            expect(got === undefined ? undefined : hex(got)).toBe(want === undefined ? undefined : hex(want));
+          } else if (roll < 0.97) {
+            const a = key(Math.floor(r() * (next + 5)));
+            const b = key(Math.floor(r() * (next + 5)));
+            const [lo, hi] = cmp(a, b) <= 0 ? [a, b] : [b, a];
+            const o: RangeOptions = { reverse: r() < 0.5 };
+            if (r() < 0.7) (o.start = lo), (o.startExclusive = r() < 0.5);
+            if (r() < 0.7) (o.end = hi), (o.endInclusive = r() < 0.5);
+            expect(show(ed.entries(o))).toEqual(show(modelRange(m.sorted(), o)));
+          } else ed.flush();
+        }
+        expect(ed.count).toBe(m.map.size);
+        expect(show(ed.entries())).toEqual(show(m.sorted()));
+        expect(show(ed.flush().entries())).toEqual(show(m.sorted()));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('handles 100K random puts and a flush quickly, over an empty and over a full base', () => {
     const r = prng(9);
     const order = Array.from({ length: 100_000 }, (_, i) => i);
