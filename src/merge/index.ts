@@ -17,3 +17,14 @@ export {
   type RowEdit,
   type RowMergeStats,
 } from './conflicts.js';
+export {
+  mergeSchemas,
+  classifyTypeChange,
+  sameTableSchema,
+  columnDefText,
+  type SchemaConflict,
+  type SchemaMergeOptions,
+  type SchemaMergeResult,
+  type SchemaSide,
+  type TableMergePlan,
+} from './schema-merge.js';
