@@ -6,11 +6,12 @@
  * `accounts(id INTEGER PRIMARY KEY, name TEXT, balance REAL, updated INTEGER)` with 100K
  * rows (10K with --quick): bulk insert in one transaction, point select by primary key with a
  * prepared statement, range scan of 10K rows, SUM(balance) over the table, update of 1,000
- * random rows in one transaction; then RSS after loading 1M rows (skipped with --quick).
+ * random rows in one transaction; then RSS after loading 1M rows, in a fresh
+ * child process (skipped with --quick).
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { open } from '../../src/index.js';
 import { median, now, rng, timeMedian, timeRow, type BenchResult, type Suite } from '../lib.js';
@@ -102,21 +103,24 @@ export default {
     await db.close();
 
     if (!ctx.quick) {
-      const big = await open(join(ctx.tmpDir, 'helios-1m'), { synchronous: 'normal' });
-      await big.exec(DDL);
-      const ins = big.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?)');
-      const total = 1_000_000;
-      for (let b = 0; b < total; b += 100_000) {
-        await big.transaction(async () => {
-          for (let i = b; i < b + 100_000; i++) await ins.run(i + 1, `name-${i + 1}`, i / 100, 1_700_000_000 + i);
-        })();
-      }
-      // A full GC first, so RSS shows live memory rather than garbage not yet collected.
-      setFlagsFromString('--expose_gc');
-      (runInNewContext('gc') as () => void)();
-      const rss = process.memoryUsage().rss / (1024 * 1024);
-      results.push({ name: 'RSS after loading 1M rows', unit: 'MB', heliosdb: Math.round(rss), target: '≤ 500 MB' });
-      await big.close();
+      // In a fresh child process each, so the heap left by earlier benchmarks does not count.
+      const child = (engine: string): number => {
+        const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../rss-child.ts', import.meta.url)), ctx.tmpDir, engine], {
+          encoding: 'utf8',
+        });
+        return Number(out.trim());
+      };
+      const heliosRss = child('heliosdb');
+      const sqliteRss = child('sqlite');
+      results.push({
+        name: 'RSS after loading 1M rows',
+        unit: 'MB',
+        heliosdb: heliosRss,
+        sqlite: sqliteRss,
+        ratio: heliosRss / sqliteRss,
+        target: '≤ 500 MB',
+        note: 'fresh process each (bench/rss-child.ts), after a full GC',
+      });
     }
     return results;
   },
