@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --quick] [suite…]`: runs the suites in bench/suites/, prints one table
- * comparing HeliosDB Nano with SQLite (better-sqlite3) and writes bench/results.json.
+ * comparing HeliosDB Nano with SQLite (better-sqlite3) and writes bench/results.json: the rows
+ * of the suites that ran replace that suite's earlier rows; other suites' rows are kept (so
+ * running one suite never loses another's figures). `--quick` runs write nothing.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,4 +50,13 @@ console.log(line(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 console.log('\nratio = HeliosDB Nano cost ÷ SQLite cost for the same work (below 1: HeliosDB Nano is faster)');
-writeFileSync(join(here, 'results.json'), JSON.stringify(all.map(({ suite, ...r }) => ({ ...r, name: `${suite}: ${r.name}` })), null, 2) + '\n');
+if (!quick) {
+  const file = join(here, 'results.json');
+  const ran = new Set(all.map((r) => r.suite));
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { name: string }[]).filter((r) => !ran.has(r.name.slice(0, r.name.indexOf(':'))))
+    : [];
+  const fresh = all.map(({ suite, ...r }) => ({ ...r, name: `${suite}: ${r.name}` }));
+  const merged = [...kept, ...fresh].sort((a, b) => a.name.slice(0, a.name.indexOf(':')).localeCompare(b.name.slice(0, b.name.indexOf(':'))));
+  writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
+}
