@@ -19,6 +19,11 @@ import { SqlError } from '../errors/index.js';
 import { ROOT_KEY } from './root-pointer.js';
 import { Statement, type RunResult, type Row, type StatementHost } from './statement.js';
 import { VersionApi } from './version-api.js';
+import { attachGc, gcOf, snapshotOptionsOf, type FsckReport, type GcReport, type RetentionApi } from './gc-api.js';
+import * as mergeApi from './merge-api.js';
+import type { ConflictSummary, ConstraintViolationInfo, MergeOptions, MergeResult, ResolveOptions, RowConflictInfo, SchemaConflictInfo } from './merge-api.js';
+import { SyncApi, cloneInto, type CloneOptions, type FetchResult, type PullResult, type PushOptions, type PushResult, type SyncCallOptions, type ServeOptions, type SyncServer } from './sync-api.js';
+import type { RetentionOptions } from './config.js';
 
 export interface OpenOptions {
   /** Bound of the decoded-node cache in bytes (default 64 MiB). */
@@ -46,6 +51,10 @@ export interface OpenOptions {
    * not of the machine) — the durability of SQLite's WAL mode with `synchronous=NORMAL`.
    */
   synchronous?: 'full' | 'normal';
+  /** Keep past versions for AS OF (`storage.time_travel_enabled`, default true); stored for GC. */
+  timeTravel?: boolean;
+  /** Retention of past versions (`[snapshot]` of heliosdb.toml); stored here, applied by GC. */
+  retention?: RetentionOptions;
 }
 
 /** Options of `db.transaction(fn, options)`. */
@@ -109,6 +118,50 @@ export class Connection implements StatementHost {
   /** True while a transaction is open on this connection. */
   get inTransaction(): boolean {
     return this.sqlSession.inTransaction;
+  }
+
+  // ── merge (src/api/merge-api.ts) ──
+
+  /** Merge a ref (branch, tag, commit, `origin/main`) into this connection's branch (or `into`). */
+  merge(source: string, options: MergeOptions = {}): Promise<MergeResult> {
+    return mergeApi.merge(this, source, options);
+  }
+
+  /** Complete this branch's merge in progress as a commit (refused while conflicts or violations remain). */
+  mergeContinue(options: { message?: string; author?: string } = {}): Promise<MergeResult> {
+    return mergeApi.mergeContinue(this, options);
+  }
+
+  /** Drop this branch's merge in progress. */
+  mergeAbort(): Promise<void> {
+    return mergeApi.mergeAbort(this);
+  }
+
+  /** Conflicts left in this branch's merge in progress: per table, or the rows of one table. */
+  conflicts(): ConflictSummary[];
+  conflicts(table: string): RowConflictInfo[];
+  conflicts(table?: string): ConflictSummary[] | RowConflictInfo[] {
+    return table === undefined ? mergeApi.conflictSummary(this) : mergeApi.tableConflicts(this, table);
+  }
+
+  /** Schema conflicts left in this branch's merge in progress. */
+  schemaConflicts(): SchemaConflictInfo[] {
+    return mergeApi.schemaConflicts(this);
+  }
+
+  /** Constraint violations of this branch's merge in progress. */
+  constraintViolations(): ConstraintViolationInfo[] {
+    return mergeApi.constraintViolations(this);
+  }
+
+  /** A new commit on this branch undoing one commit (three-way: base = the commit, theirs = its parent). */
+  revert(ref: string, options: { message?: string; author?: string } = {}): Promise<MergeResult> {
+    return mergeApi.revert(this, ref, options);
+  }
+
+  /** Resolve conflicts of this branch's merge in progress to one side; returns how many. */
+  resolveConflicts(options: ResolveOptions): Promise<number> {
+    return mergeApi.resolveConflicts(this, options);
   }
 
   /** False once closed. */
@@ -268,6 +321,13 @@ export class Database extends Connection {
   readonly tags: VersionApi['tags'];
   private readonly api: VersionApi;
   private readonly sessions = new Set<Session>();
+  /** Remotes (sync): add, remove, list, get. */
+  readonly remotes: SyncApi['remotes'];
+  /** CAR bundle files (offline sync): create, import. */
+  readonly bundle: SyncApi['bundle'];
+  private readonly syncApi: SyncApi;
+  /** The retention settings the database was opened with (`open()` options / heliosdb.toml), for GC. */
+  retention: Readonly<RetentionOptions> & { readonly timeTravel: boolean } = { timeTravel: true };
 
   /** @internal use `open()` */
   constructor(
@@ -281,6 +341,15 @@ export class Database extends Connection {
     this.api = new VersionApi(vc, this);
     this.branches = this.api.branches;
     this.tags = this.api.tags;
+    this.syncApi = new SyncApi({
+      chunks: storage.chunks,
+      meta: storage.meta,
+      vc,
+      currentBranch: () => this.branch,
+      merge: (src, into) => this.mergeForPull(src, into),
+    });
+    this.remotes = this.syncApi.remotes;
+    this.bundle = this.syncApi.bundle;
   }
 
   /** The versioning mode the database was opened with. */
@@ -315,10 +384,16 @@ export class Database extends Connection {
     return this.api.commit(this.branch, options);
   }
 
-  /** Drop the uncommitted work of the current branch (manual mode). */
-  reset(options: { hard: true } = { hard: true }): Promise<void> {
-    void options;
-    return this.api.reset(this.branch);
+  /**
+   * Like `git reset`. Without a ref: drop the uncommitted work of the current branch (manual
+   * mode). With a ref (branch, tag, commit id or prefix, `~k`, `^`): move the current branch's
+   * head to it, recorded in the ref log; in manual mode `{ hard: true }` also drops the
+   * uncommitted work, soft (the default) keeps it. Refused on a read-only branch and while a
+   * merge is in progress.
+   */
+  reset(ref?: string | { hard?: boolean }, options: { hard?: boolean } = {}): ReturnType<VersionApi['reset']> {
+    if (typeof ref === 'object' && ref !== null) return this.api.reset(this.version, undefined, ref);
+    return this.api.reset(this.version, ref, options);
   }
 
   /** Tables with uncommitted changes on the current branch (manual mode). */
@@ -346,9 +421,65 @@ export class Database extends Connection {
     return this.api.resolve(ref);
   }
 
+  /** Fetch branches and tags of a remote (name or location) into remote-tracking refs (`origin/main`). */
+  fetch(remote?: string, branches?: string[], options?: SyncCallOptions): Promise<FetchResult> {
+    return this.syncApi.fetch(remote, branches, options);
+  }
+
+  /** Fetch a branch (default: the current one) and fast-forward or merge the local branch to it. */
+  pull(remote?: string, branch?: string, options?: SyncCallOptions): Promise<PullResult> {
+    return this.syncApi.pull(remote, branch, options);
+  }
+
+  /** Send a branch (default: the current one) to a remote; fast-forward only unless `force`. */
+  push(remote?: string, branch?: string, options?: PushOptions): Promise<PushResult> {
+    return this.syncApi.push(remote, branch, options);
+  }
+
+  /** Serve this database to other nodes over HTTP (127.0.0.1 by default; `readOnly`, `token`). */
+  serve(options?: ServeOptions): Promise<SyncServer> {
+    return this.syncApi.serve(options);
+  }
+
+  /** The merge `pull` uses when histories diverged: the merge engine's API, else its SQL statement. */
+  private async mergeForPull(src: string, into: string): Promise<unknown> {
+    const m = (this as unknown as { merge?: (s: string, o: { into: string }) => Promise<unknown> }).merge;
+    if (typeof m === 'function') return m.call(this, src, { into });
+    const s = await this.session({ branch: into });
+    try {
+      return await s.exec(`MERGE BRANCH '${src.replace(/'/g, "''")}' INTO "${into.replace(/"/g, '""')}"`);
+    } finally {
+      await s.close();
+    }
+  }
+
+  /**
+   * Garbage collection: prune history outside the retention policy (commit metadata stays, the
+   * log marks it pruned), sweep what only pruned history reached, and report sizes before and
+   * after. `dryRun`: report only.
+   */
+  gc(options: { dryRun?: boolean } = {}): Promise<GcReport> {
+    this.checkOpen();
+    if (this.inTransaction) throw new TypeError('Cannot run garbage collection inside a transaction of this connection');
+    return gcOf(this.vc).gc(options);
+  }
+
+  /** Walk everything reachable, re-hash every chunk, report missing or corrupt ones with the refs that reach them. */
+  fsck(): Promise<FsckReport> {
+    this.checkOpen();
+    return gcOf(this.vc).fsck();
+  }
+
+  /** The stored retention policy (database-wide and per branch) that `gc()` applies; `set` changes it. */
+  get retentionPolicy(): RetentionApi {
+    return gcOf(this.vc).retention;
+  }
+
   /** Close the database and every session opened from it. Closing twice is harmless. */
   override async close(): Promise<void> {
     if (this.closed) return;
+    await gcOf(this.vc).close();
+    await this.syncApi.closeServers();
     for (const s of this.sessions) await s.close();
     await super.close();
     await this.vc.close();
@@ -405,8 +536,11 @@ export async function open(dir?: string, options: OpenOptions = {}): Promise<Dat
       ...(options.now ? { now: options.now } : {}),
       ...(legacy ? { legacyRoot: CID.decode(legacy) } : {}),
     });
+    await attachGc(dir, storage, vc, snapshotOptionsOf(options.retention, options.timeTravel));
     const { sql, version } = await newSqlSession(vc, options.branch ?? vc.defaultBranch);
-    return new Database(dir, storage, vc, sql, version);
+    const db = new Database(dir, storage, vc, sql, version);
+    db.retention = { ...options.retention, timeTravel: options.timeTravel ?? true };
+    return db;
   } catch (e) {
     await storage.close();
     throw e;
@@ -422,3 +556,13 @@ function defaultAuthor(): string {
 }
 
 export type { Prepared };
+
+/**
+ * Clone a remote — a database folder, an `http://` URL served by `serve`, or a `.car` bundle —
+ * into the new folder `dir` (remote-tracking refs for every branch, the remote's default branch
+ * as a local branch, its tags, the remote saved as `origin`) and open it.
+ */
+export async function clone(remote: string, dir: string, options: CloneOptions & OpenOptions = {}): Promise<Database> {
+  await cloneInto(remote, dir, options);
+  return open(dir, options);
+}

@@ -1,8 +1,9 @@
 /**
  * The version-control half of the public API, behind `Database`: `db.branches.*`,
- * `db.tags.*`, `db.commit`, `db.reset`, `db.status`, `db.log`, `db.diff`, `db.history`,
+ * `db.tags.*`, `db.commit`, `db.reset` (also to a ref), `db.status`, `db.log`, `db.diff`, `db.history`,
  * `db.resolve`. Values come back as plain objects with ids as text and times as `Date`s.
  */
+import { ReadOnlyBranchError } from '../errors/index.js';
 import type { SqlValue } from '../objects/index.js';
 import type { BranchInfo as RefBranchInfo } from '../refs/index.js';
 import { rootStatus, rowHistory, tableAt, tableDiff, rootObject, type SessionVersion, type VersionControl, type CommitRecord } from '../sql/index.js';
@@ -37,6 +38,8 @@ export interface CommitInfo {
   timestamp: Date;
   transaction: number;
   scn: number;
+  /** True when GC swept this version's data (`log` only; its metadata stays, AS OF it fails with VERSION_PRUNED). */
+  pruned?: boolean;
 }
 
 export interface CreateBranchOptions {
@@ -66,6 +69,13 @@ export interface HistoryRow {
   change: 'added' | 'modified' | 'removed';
   /** The row as this commit left it (for `removed`: as it was before). */
   row: Row;
+}
+
+/** What `db.reset(ref)` did: the branch and its head before and after (commit ids). */
+export interface ResetResult {
+  branch: string;
+  from: string;
+  to: string;
 }
 
 export interface StatusEntry {
@@ -197,9 +207,25 @@ export class VersionApi {
     return rec ? commitInfo(rec) : null;
   }
 
-  async reset(branch: string): Promise<void> {
+  /**
+   * Without a ref: drop the uncommitted work (manual mode). With a ref (resolved like AS OF
+   * refs): move the branch head there, recorded in the ref log (`VersionControl.resetTo`);
+   * `hard` also drops uncommitted work in manual mode, soft keeps it.
+   */
+  async reset(sv: SessionVersion, ref: string | undefined, o: { hard?: boolean }): Promise<ResetResult> {
     this.host.checkOpen();
-    await this.vc.resetHard(branch);
+    const vc = this.vc;
+    const branch = sv.branch;
+    if (ref !== undefined && typeof ref !== 'string') throw new TypeError('Expected the ref to reset to as a string');
+    if (sv.pinned) throw new ReadOnlyBranchError(branch);
+    if (ref === undefined) {
+      const head = vc.refs.requireBranch(branch).head.toString();
+      if (o.hard !== false) await vc.resetHard(branch);
+      return { branch, from: head, to: head };
+    }
+    const to = (await vc.refs.resolve(ref)).commit;
+    const r = await vc.resetTo(branch, to, { hard: o.hard === true, message: `reset: moving to ${ref}` });
+    return { branch, from: r.oldHead.toString(), to: r.newHead.toString() };
   }
 
   async status(sv: SessionVersion): Promise<StatusEntry[]> {
@@ -218,7 +244,7 @@ export class VersionApi {
     const out: CommitInfo[] = [];
     for (const e of refs.log(head, o.limit !== undefined ? { limit: o.limit } : {})) {
       const c = e.commit;
-      out.push({ id: e.cid.toString(), parents: c.parents.map((p) => p.toString()), author: c.author, message: c.message, timestamp: new Date(c.timestamp), transaction: c.transaction, scn: c.scn });
+      out.push({ id: e.cid.toString(), parents: c.parents.map((p) => p.toString()), author: c.author, message: c.message, timestamp: new Date(c.timestamp), transaction: c.transaction, scn: c.scn, pruned: this.vc.isPruned(e.cid) });
     }
     return out;
   }
@@ -245,7 +271,7 @@ export class VersionApi {
     this.host.checkOpen();
     const vc = this.vc;
     const head = o.ref === undefined ? sv.currentCommit() : (await vc.refs.resolve(o.ref)).commit;
-    const h = rowHistory(vc.ns, vc.schemas, vc.refs, head, table);
+    const h = rowHistory(vc.ns, vc.schemas, vc.refs, head, table, vc.pruned);
     const names = h.columns.map((c) => c.name);
     const out: HistoryRow[] = [];
     for (const r of h.rows()) {

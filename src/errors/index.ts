@@ -5,3 +5,4 @@ export * from './base.js';
 export * from './storage.js';
 export * from './sql.js';
 export * from './version.js';
+export * from './sync.js';

@@ -139,3 +139,70 @@ export class InvalidAsOfError extends HeliosError {
     super('INVALID_AS_OF', `Invalid AS OF: ${detail}`);
   }
 }
+
+// ───────────────────────────── merge (src/sql/version/merge) ─────────────────────────────
+
+/** A merge into a branch that already has a merge in progress. */
+export class MergeInProgressError extends HeliosError {
+  readonly branch: string;
+  constructor(branch: string) {
+    super(
+      'MERGE_IN_PROGRESS',
+      `Branch ${JSON.stringify(branch)} has a merge in progress; resolve its conflicts and run MERGE CONTINUE, or MERGE ABORT it first`,
+    );
+    this.branch = branch;
+  }
+}
+
+/** MERGE CONTINUE / ABORT / RESOLVE CONFLICTS on a branch with no merge in progress. */
+export class NoMergeInProgressError extends HeliosError {
+  readonly branch: string;
+  constructor(branch: string) {
+    super('NO_MERGE_IN_PROGRESS', `Branch ${JSON.stringify(branch)} has no merge in progress`);
+    this.branch = branch;
+  }
+}
+
+/** MERGE CONTINUE while data or schema conflicts remain. */
+export class MergeConflictsError extends HeliosError {
+  readonly dataConflicts: number;
+  readonly schemaConflicts: number;
+  constructor(branch: string, dataConflicts: number, schemaConflicts: number) {
+    super(
+      'MERGE_CONFLICTS',
+      `The merge into ${JSON.stringify(branch)} still has ${dataConflicts} data conflict(s) and ${schemaConflicts} schema conflict(s); ` +
+        `list them with heliosdb_conflicts, resolve them (RESOLVE CONFLICTS … USING OURS|THEIRS, or write the wanted rows), or MERGE ABORT`,
+    );
+    this.dataConflicts = dataConflicts;
+    this.schemaConflicts = schemaConflicts;
+  }
+}
+
+/** MERGE CONTINUE while the merged result still violates constraints (and FORCE was not given). */
+export class MergeConstraintViolationsError extends HeliosError {
+  readonly violations: number;
+  constructor(branch: string, violations: number) {
+    super(
+      'MERGE_CONSTRAINT_VIOLATIONS',
+      `The merge into ${JSON.stringify(branch)} still breaks ${violations} constraint(s); list them with heliosdb_constraint_violations, ` +
+        `fix the rows, or merge WITH (FORCE)`,
+    );
+    this.violations = violations;
+  }
+}
+
+/** MERGE into a branch whose uncommitted work (manual versioning) would be lost. */
+export class UncommittedChangesError extends HeliosError {
+  readonly branch: string;
+  constructor(branch: string) {
+    super('UNCOMMITTED_CHANGES', `Branch ${JSON.stringify(branch)} has uncommitted changes; commit them or reset before merging`);
+    this.branch = branch;
+  }
+}
+
+/** A merge that cannot run as asked (merging a branch into itself, squash of nothing, …). */
+export class InvalidMergeError extends HeliosError {
+  constructor(detail: string) {
+    super('INVALID_MERGE', detail);
+  }
+}

@@ -12,3 +12,5 @@ export { VersionControl, generatedMessage, type VersioningMode, type VersionCont
 export { SessionVersion } from './version/session-version.js';
 export { tableDiff, rowHistory, rootStatus, tableAt, rootObject, fmtTime, type OutColumn } from './version/history.js';
 export { toMillis } from './version/as-of.js';
+export { MergeManager, type MergeOutcome, type MergeRequest, type MergeStatus } from './version/merge/merge-driver.js';
+export type { MergeState, DataConflict, SchemaConflictRecord, ConstraintViolation, ViolationKind } from './version/merge/merge-state.js';

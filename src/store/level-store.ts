@@ -281,6 +281,20 @@ export class LevelChunkStore implements ChunkStore {
     return { checked, corrupt };
   }
 
+  /**
+   * Compact the chunk key range: LevelDB rewrites its table files without deleted chunks, so
+   * the space GC freed is returned to the file system (used by GC after a sweep).
+   */
+  async compact(): Promise<void> {
+    this.check();
+    const end = this.upper ?? new Uint8Array(Math.max(1, this.prefix.length + 40)).fill(0xff);
+    try {
+      await this.root.compactRange(this.prefix, end, { keyEncoding: 'view' });
+    } catch (err) {
+      throw this.fail(err, 'compact');
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

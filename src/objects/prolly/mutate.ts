@@ -149,6 +149,23 @@ function firstIsBig(leaf: ProllyNode): boolean {
 }
 
 /**
+ * True when the run for `ed` must start one leaf before `leaf`: the leaf starts with an
+ * over-large entry (so, by rule 3a, holds only it) that ended the leaf before by rule 1, and
+ * `ed` may move that boundary — it inserts a key before the big entry, deletes it, or shrinks
+ * it to a shared size. An edit past the big key (only possible when `leaf` is the last leaf)
+ * or one that keeps it over-large leaves the boundary where it is; stepping back then would
+ * start a run that ends at that boundary before reaching `ed`, and the caller would seek the
+ * same leaf again forever.
+ */
+function stepBack(leaf: ProllyNode, ed: LeafEdit): boolean {
+  if (!firstIsBig(leaf)) return false;
+  const r = leaf.nf;
+  const c = compareRangeTo(leaf.bytes, leaf[r + 1]!, leaf[r + 2]!, ed.key);
+  if (c !== 0) return c > 0;
+  return ed.value === null || leafEntryWeight(ed.key.length, ed.value.length) <= BIG_ENTRY_BYTES;
+}
+
+/**
  * True when the leaf's last entry ends it by rule 3 (its own size, or its hash), so that
  * the node ends there whatever the next entry is.
  */
@@ -454,7 +471,7 @@ function rechunkLevel(
   let e = 0;
   while (e < E) {
     cur.seek(edits[e]!.key);
-    if (!(isLeaf && firstIsBig(cur.cur) && cur.prev())) {
+    if (!(isLeaf && stepBack(cur.cur, edits[e] as LeafEdit) && cur.prev())) {
       produced = [];
       const f = isLeaf ? patchLeaf(ns, cur, edits as LeafEdit[], e, ups, produced) : patchInternal(ns, cur, edits as UpEdit[], e, ups, produced);
       if (f > e) {
@@ -462,6 +479,7 @@ function rechunkLevel(
         continue;
       }
     }
+    const e0 = e;
     const replaced: ProllyNode[] = [];
     produced = [];
     let first = true;
@@ -492,6 +510,8 @@ function rechunkLevel(
         break;
       }
     }
+    // every run reaches its first edit; one that does not would be sought again forever
+    if (e === e0) throw new Error(`prolly mutate: a re-chunk run at level ${level} consumed no edit`);
     emitRun(ns, replaced, produced, ups);
   }
   return { ups, produced };

@@ -2,7 +2,8 @@
  * `VersionControl`: the versioned database behind the SQL engine — the `RefStore`, one
  * `Engine` per branch in use (its committed state is the branch's head, or its working root in
  * manual mode), decoded past versions (`Catalog`s by root CID), and the operations that move
- * refs: commits, branch create/drop/rename/read-only, tags, manual-mode commit/status/reset.
+ * refs: commits, branch create/drop/rename/read-only, tags, manual-mode commit/status/reset,
+ * and `resetTo` (move a branch head to any version, like `git reset <ref>`).
  *
  * Versioning modes:
  * - `transaction` (default): the branch's `RootStore.publish` is a `RefStore.commit` — every
@@ -21,7 +22,7 @@
  * never wait, and a snapshot never changes under a reader.
  */
 import { CID } from '../../hash/index.js';
-import { ReadOnlyBranchError, RefMovedError, SqlError } from '../../errors/index.js';
+import { MergeInProgressError, ReadOnlyBranchError, RefMovedError, SqlError } from '../../errors/index.js';
 import { encodeRootObject, emptyRoot, type NodeStore } from '../../objects/index.js';
 import type { MetaStore } from '../../store/index.js';
 import type { BranchInfo, CommitResult, RefStore } from '../../refs/index.js';
@@ -29,8 +30,15 @@ import { Catalog, SchemaCache } from '../catalog/catalog.js';
 import { Engine } from '../engine/engine.js';
 import { Mutex } from '../engine/mutex.js';
 import type { CommitInfo, RootStore } from '../engine/root-store.js';
+import { MergeManager } from './merge/merge-driver.js';
 
 export type VersioningMode = 'transaction' | 'manual';
+
+/** What `rootOf` asks the GC layer (implemented by `GcState`). */
+export interface PruneCheck {
+  isPruned(commit: CID): boolean;
+  prunedError(commit: CID, timestamp?: number): Error;
+}
 
 export interface VersionControlOptions {
   mode: VersioningMode;
@@ -95,6 +103,8 @@ class BranchRoots implements RootStore {
 
   async load(): Promise<CID | undefined> {
     const b = this.vc.refs.requireBranch(this.name);
+    const merging = await this.vc.merges.load(this.name);
+    if (merging) return merging;
     if (this.vc.mode === 'manual') {
       this.stored = await this.vc.meta.get(WORKING + this.name);
       if (this.stored) return CID.decode(this.stored);
@@ -106,6 +116,7 @@ class BranchRoots implements RootStore {
     const vc = this.vc;
     const b = vc.refs.requireBranch(this.name);
     if (b.readOnly) throw new ReadOnlyBranchError(this.name);
+    if (await vc.merges.publish(this.name, expected, next)) return;
     if (vc.mode === 'manual') {
       const ok = await vc.meta.compareAndSwap(WORKING + this.name, this.stored, next.bytes, { sync: vc.sync });
       if (!ok) throw new SqlError('BUSY', `the working root of branch ${this.name} was changed by another writer; retry the transaction`);
@@ -132,6 +143,13 @@ class BranchRoots implements RootStore {
     await this.vc.meta.batch([{ type: 'del', key: WORKING + this.name }], { sync: true });
     this.stored = undefined;
   }
+
+  /** Manual mode: store `root` as the working root (a soft reset keeps the state it had). */
+  async keepWorking(root: CID): Promise<void> {
+    const ok = await this.vc.meta.compareAndSwap(WORKING + this.name, this.stored, root.bytes, { sync: true });
+    if (!ok) throw new SqlError('BUSY', `the working root of branch ${this.name} was changed by another writer; retry`);
+    this.stored = root.bytes;
+  }
 }
 
 interface BranchEngine {
@@ -150,6 +168,8 @@ export class VersionControl {
   author: string;
   /** fsync working-root moves. */
   sync = true;
+  /** Merges in progress and the MERGE / RESOLVE operations (src/sql/version/merge). */
+  readonly merges: MergeManager = new MergeManager(this);
 
   private constructor(
     readonly refs: RefStore,
@@ -196,7 +216,94 @@ export class VersionControl {
   }
 
   rootOf(commit: CID): CID {
-    return this.refs.readCommit(commit).root;
+    const c = this.refs.readCommit(commit);
+    if (this.pruned !== undefined && this.pruned.isPruned(commit)) throw this.pruned.prunedError(commit, c.timestamp);
+    return c.root;
+  }
+
+  /** Set by the GC layer: which commits were pruned (their data swept); `rootOf` refuses them. */
+  pruned: PruneCheck | undefined;
+
+  /** Set by the API layer: runs a garbage collection (`CALL heliosdb_gc()`); the report as a flat record. */
+  gcRunner: ((o: { dryRun: boolean }) => Promise<Record<string, number | string | boolean | null>>) | undefined;
+
+  /** True when GC pruned the commit's data (its metadata stays). */
+  isPruned(commit: CID): boolean {
+    return this.pruned !== undefined && this.pruned.isPruned(commit);
+  }
+
+  /** Roots of the decoded past versions kept in memory (a running reader may hold one; GC keeps them). */
+  cachedRoots(): CID[] {
+    const out: CID[] = [];
+    for (const c of this.catalogs.values()) if (c.rootCid) out.push(c.rootCid);
+    return out;
+  }
+
+  /** Commits that sessions pinned with `USE BRANCH … AS OF` read (GC keeps their data). */
+  pinnedCommits(): CID[] {
+    const out: CID[] = [];
+    for (const s of this.sessions) if (s.pinned) out.push(s.pinned.commit);
+    return out;
+  }
+
+  /** Forget decoded past versions whose root GC is about to sweep (root CIDs as text). */
+  forgetRoots(roots: ReadonlySet<string>): void {
+    for (const [k, c] of [...this.catalogs]) if (c.rootCid && roots.has(c.rootCid.toString())) this.catalogs.delete(k);
+  }
+
+  /** Manual mode: the stored working root of every branch (also of branches whose engine is not open). */
+  async workingRoots(): Promise<CID[]> {
+    const out: CID[] = [];
+    for await (const [, v] of this.meta.entries(WORKING)) {
+      try {
+        out.push(CID.decode(v));
+      } catch {
+        // not a CID: holds nothing
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Run `fn` while no engine is between writing its chunks and moving its ref: every open
+   * engine's write lock is held. The locks are tried without queueing (released and retried
+   * when one is busy), so writers never wait behind GC for more than `fn`; after about two
+   * seconds of contention the locks are queued for.
+   */
+  async quiesce<T>(fn: () => Promise<T>): Promise<T> {
+    const engines: Engine[] = [];
+    for (const p of this.engines.values()) {
+      try {
+        engines.push((await p).engine);
+      } catch {
+        // an engine that failed to open writes nothing
+      }
+    }
+    const held: Engine[] = [];
+    let got = false;
+    for (let attempt = 0; attempt < 1000 && !got; attempt++) {
+      got = true;
+      for (const e of engines) {
+        if (e.writeLock.tryAcquire()) held.push(e);
+        else {
+          got = false;
+          break;
+        }
+      }
+      if (!got) {
+        for (const e of held.splice(0)) e.writeLock.release();
+        await new Promise((r) => setTimeout(r, attempt < 20 ? 0 : 2));
+      }
+    }
+    if (!got) for (const e of engines) {
+      await e.writeLock.acquire();
+      held.push(e);
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const e of held) e.writeLock.release();
+    }
   }
 
   /** The decoded state of a root (cached). */
@@ -262,6 +369,7 @@ export class VersionControl {
   async dropBranch(name: string): Promise<void> {
     const p = this.engines.get(name);
     await this.refs.dropBranch(name);
+    this.merges.forget(name);
     await this.meta.batch([{ type: 'del', key: WORKING + name }], { sync: true });
     if (p) {
       this.engines.delete(name);
@@ -271,6 +379,8 @@ export class VersionControl {
 
   async renameBranch(name: string, to: string): Promise<BranchInfo> {
     const info = await this.refs.renameBranch(name, to);
+    this.merges.forget(name);
+    this.merges.forget(to);
     const w = await this.meta.get(WORKING + name);
     if (w) {
       await this.meta.batch(
@@ -337,6 +447,46 @@ export class VersionControl {
     }
   }
 
+  /**
+   * Move the branch head to `target` (like `git reset <ref>`), under the branch's write lock:
+   * one compare-and-swap ref move recorded in the ref log (old and new head, `message`), so it
+   * is auditable and undoable; the old head stays reachable through the ref log only (GC keeps
+   * it per the retention rules). Refused on a read-only branch, while a merge is in progress,
+   * and for a version whose data GC pruned. Sessions on the branch see the new head at once.
+   * Manual mode: `hard` also drops the uncommitted work; soft keeps the working root, whose
+   * changes then show against the new head. Transaction mode has no uncommitted work: both
+   * move the head and the state.
+   */
+  async resetTo(branch: string, target: CID, o: { hard: boolean; message?: string }): Promise<{ oldHead: CID; newHead: CID }> {
+    const be = await this.branchEngine(branch);
+    const engine = be.engine;
+    await engine.writeLock.acquire();
+    try {
+      const b = this.refs.requireBranch(branch);
+      if (b.readOnly) throw new ReadOnlyBranchError(branch);
+      if (await this.merges.state(branch)) throw new MergeInProgressError(branch);
+      const old = b.head;
+      const targetRoot = this.rootOf(target);
+      const soft = this.mode === 'manual' && !o.hard;
+      if (soft) {
+        // Store the working state before the move: a crash in between leaves the old head with no changes.
+        const working = engine.committed.rootCid ?? this.rootOf(old);
+        if (!working.equals(targetRoot)) await be.roots.keepWorking(working);
+      }
+      if (old.toString() !== target.toString()) await this.refs.moveBranch(branch, old, target, { message: o.message ?? `reset: moving to ${target.toString()}` });
+      const working = engine.committed.rootCid;
+      if (soft) {
+        if (working && working.equals(targetRoot)) await be.roots.clearWorking();
+      } else {
+        if (this.mode === 'manual') await be.roots.clearWorking();
+        engine.reset(this.catalogAt(targetRoot));
+      }
+      return { oldHead: old, newHead: target };
+    } finally {
+      engine.writeLock.release();
+    }
+  }
+
   /** Root of the branch's committed head and of its current (working) state. */
   async heads(branch: string): Promise<{ head: CID; headRoot: CID; working: CID }> {
     const engine = await this.engine(branch);
@@ -359,10 +509,11 @@ export class VersionControl {
         // an engine that failed to open holds nothing
       }
     }
+    for (const r of await this.merges.liveRoots()) out.set(r.toString(), r);
     for (const s of this.sessions) {
       const pinned = s.pinned;
       if (pinned) {
-        const r = this.rootOf(pinned.commit);
+        const r = this.refs.readCommit(pinned.commit).root;
         out.set(r.toString(), r);
       }
     }

@@ -167,6 +167,12 @@ export function fmtTime(ms: number): string {
   return iso.replace('T', ' ').replace('Z', '');
 }
 
+/** Which commits GC pruned (their data swept; `VersionControl` is one). */
+export interface PrunedVersions {
+  isPruned(commit: CID): boolean;
+  prunedError(commit: CID, timestamp?: number): Error;
+}
+
 export interface HistoryOptions {
   /** Stop after this many commits. */
   limit?: number;
@@ -175,7 +181,8 @@ export interface HistoryOptions {
 /**
  * Every version of every row of `table` along the first-parent history from `head`, newest
  * first. Row layout: commit_id, commit_time, scn, transaction, author, message, change, then
- * the table's columns (`columns`).
+ * the table's columns (`columns`). With `pruned`, the walk stops at the first version GC
+ * pruned (its data is gone): the oldest kept version's own change is not shown.
  */
 export function rowHistory(
   ns: NodeStore,
@@ -183,11 +190,15 @@ export function rowHistory(
   refs: RefStore,
   head: CID,
   table: string,
+  pruned?: PrunedVersions,
 ): { columns: OutColumn[]; rows(): Generator<Row> } {
   const key = table.toLowerCase();
+  const isPruned = (c: CID): boolean => pruned !== undefined && pruned.isPruned(c);
+  if (pruned !== undefined && isPruned(head)) throw pruned.prunedError(head, refs.readCommit(head).timestamp);
   // The columns: the newest version of the table along the history.
   let columns: OutColumn[] | undefined;
   for (const e of refs.log(head, { firstParent: true })) {
+    if (isPruned(e.cid)) break;
     const t = tableAt(ns, schemas, rootObject(ns, e.commit.root), key);
     if (t) {
       columns = columnsOf(t.info);
@@ -211,7 +222,9 @@ export function rowHistory(
       // The parent's table of one step is the next step's own: decode each version once.
       let carried: { cid: CID; t: TableVersion } | undefined;
       while (cid) {
-        const parent: CID | undefined = commit.parents[0];
+        let parent: CID | undefined = commit.parents[0];
+        if (parent !== undefined && isPruned(parent)) parent = undefined;
+        if (parent === undefined && commit.parents.length > 0) break; // the parent's data is gone
         const pcommit = parent ? commitAt(refs, parent) : undefined;
         const ptcid = pcommit ? rootObject(ns, pcommit.root).tables[key] : undefined;
         const same = tcid === undefined ? ptcid === undefined : ptcid !== undefined && sameCid(tcid, ptcid);

@@ -5,6 +5,9 @@
  * - `CALL heliosdb_commit('message' [, 'author'])` — record the uncommitted work (manual
  *   mode) as a commit; returns the commit id (NULL when there was nothing to commit);
  * - `CALL heliosdb_reset()` / `CALL heliosdb_reset('hard')` — drop uncommitted work;
+ *   `CALL heliosdb_reset('ref' [, 'hard'|'soft'])` — move the branch head to a ref (like
+ *   `git reset`; recorded in the ref log); manual mode: 'hard' also drops uncommitted work,
+ *   'soft' (the default) keeps it; returns the old and new head;
  * - `CALL heliosdb_commit_message('message')` — the message of this session's next commit
  *   (transaction mode);
  * - `CALL heliosdb_author('name')` — the author of this session's commits.
@@ -20,6 +23,7 @@ import type { ExecResult } from '../engine/session.js';
 import { evalConst, UNKNOWN } from './as-of.js';
 import { fmtTime } from './history.js';
 import type { SessionState as SessionVersion } from './session-state.js';
+import { runMergeStatement } from './merge/merge-statements.js';
 
 function result(sv: SessionVersion, columns: ColumnMeta[], rows: Row[] | undefined): ExecResult {
   let i = 0;
@@ -62,6 +66,13 @@ async function target(sv: SessionVersion, from: string | undefined, asOf: AsOf |
   return { commit: r.commit, label: from };
 }
 
+/** `target`, refusing a version whose data GC pruned (a branch or tag must not point at one). */
+async function keptTarget(sv: SessionVersion, from: string | undefined, asOf: AsOf | undefined, params: readonly SqlValue[]): Promise<{ commit: import('../../hash/index.js').CID; label: string }> {
+  const t = await target(sv, from, asOf, params);
+  sv.vc.rootOf(t.commit);
+  return t;
+}
+
 export async function runVersionStatement(sv: SessionVersion, stmt: Statement, params: SqlValue[]): Promise<ExecResult> {
   const vc = sv.vc;
   const refs = vc.refs;
@@ -85,7 +96,7 @@ export async function runVersionStatement(sv: SessionVersion, stmt: Statement, p
     }
     case 'createBranch': {
       if (stmt.ifNotExists && refs.getBranch(stmt.name)) return result(sv, [], undefined);
-      const t = await target(sv, stmt.from, stmt.asOf, params);
+      const t = await keptTarget(sv, stmt.from, stmt.asOf, params);
       await vc.createBranch(stmt.name, t.commit, {
         from: t.label,
         readOnly: stmt.readOnly,
@@ -134,7 +145,7 @@ export async function runVersionStatement(sv: SessionVersion, stmt: Statement, p
       return result(sv, [text('name')], names.map((n) => [n]));
     }
     case 'createTag': {
-      const t = await target(sv, stmt.from, stmt.asOf, params);
+      const t = await keptTarget(sv, stmt.from, stmt.asOf, params);
       await refs.createTag(stmt.name, t.commit, { message: stmt.message ?? '', author: sv.author ?? vc.author });
       return result(sv, [], undefined);
     }
@@ -149,7 +160,7 @@ export async function runVersionStatement(sv: SessionVersion, stmt: Statement, p
     case 'mergeContinue':
     case 'mergeAbort':
     case 'resolveConflicts':
-      throw new SqlError('NOT_SUPPORTED', 'MERGE is not available yet');
+      return runMergeStatement(sv, stmt, params);
     default:
       throw new SqlError('INTERNAL', `not a version-control statement: ${stmt.kind}`);
   }
@@ -174,19 +185,52 @@ async function call(sv: SessionVersion, name: string, args: SqlValue[]): Promise
     }
     case 'heliosdb_reset': {
       notInTransaction(sv, 'reset');
-      const mode = (str(args[0], 'the reset mode') ?? 'hard').toLowerCase();
-      if (mode !== 'hard') throw new SqlError('SQL_ERROR', `unknown reset mode ${mode} (only 'hard')`);
+      const first = str(args[0], 'the reset target');
+      const isMode = first === undefined || /^(hard|soft)$/i.test(first);
+      const ref = isMode ? undefined : first;
+      const mode = ((isMode ? first : str(args[1], 'the reset mode')) ?? (ref === undefined ? 'hard' : 'soft')).toLowerCase();
+      if (mode !== 'hard' && mode !== 'soft') throw new SqlError('SQL_ERROR', `unknown reset mode ${mode} (expected 'hard' or 'soft')`);
       if (sv.pinned) throw new ReadOnlyBranchError(sv.branch);
-      await vc.resetHard(sv.branch);
-      return result(sv, [], undefined);
+      if (ref === undefined) {
+        if (mode === 'hard') await vc.resetHard(sv.branch);
+        return result(sv, [], undefined);
+      }
+      const to = (await vc.refs.resolve(ref)).commit;
+      const r = await vc.resetTo(sv.branch, to, { hard: mode === 'hard', message: `reset: moving to ${ref}` });
+      return result(sv, [text('old_head'), text('new_head')], [[r.oldHead.toString(), r.newHead.toString()]]);
     }
     case 'heliosdb_commit_message': {
       sv.nextMessage = str(args[0], 'the commit message');
       return result(sv, [], undefined);
     }
+    case 'heliosdb_revert': {
+      // CALL heliosdb_revert('ref' [, 'message']): a new commit undoing one commit (src/sql/version/merge).
+      notInTransaction(sv, 'revert a commit');
+      if (sv.pinned) throw new ReadOnlyBranchError(sv.branch);
+      const ref = str(args[0], 'the commit to revert');
+      if (ref === undefined) throw new SqlError('SQL_ERROR', 'heliosdb_revert needs the commit to revert');
+      const message = str(args[1], 'the commit message');
+      const r = await vc.merges.revert(sv.branch, ref, { ...(message !== undefined ? { message } : {}), ...(sv.author !== undefined ? { author: sv.author } : {}) });
+      return result(sv, [text('commit_id')], [[r.commit]]);
+    }
     case 'heliosdb_author': {
       sv.author = str(args[0], 'the author');
       return result(sv, [], undefined);
+    }
+    case 'heliosdb_gc': {
+      // CALL heliosdb_gc() / heliosdb_gc('dry-run') / heliosdb_gc(1): one garbage collection; one row of figures.
+      notInTransaction(sv, 'run garbage collection');
+      if (!vc.gcRunner) throw new SqlError('NOT_SUPPORTED', 'garbage collection is not available on this database');
+      const a = args[0];
+      const dryRun = a === 1n || a === 1 || (typeof a === 'string' && /^(dry[-_ ]?run|true|1)$/i.test(a));
+      const rep = await vc.gcRunner({ dryRun });
+      const keys = Object.keys(rep);
+      const cols = keys.map((k) => (typeof rep[k] === 'string' ? text(k) : int(k)));
+      const row = keys.map((k) => {
+        const v = rep[k];
+        return typeof v === 'number' ? BigInt(Math.round(v)) : typeof v === 'boolean' ? (v ? 1n : 0n) : (v ?? null);
+      });
+      return result(sv, cols, [row]);
     }
     default:
       throw new SqlError('SQL_ERROR', `no such procedure: ${name}`);

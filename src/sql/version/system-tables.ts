@@ -4,7 +4,7 @@
  *
  * | name | arguments | columns |
  * | --- | --- | --- |
- * | heliosdb_log | [ref] | commit_id, parents, author, message, timestamp, timestamp_ms, transaction, scn |
+ * | heliosdb_log | [ref] | commit_id, parents, author, message, timestamp, timestamp_ms, transaction, scn, pruned |
  * | heliosdb_branches | | name, head, created_from, created_from_commit, created_at, read_only, description, scn, updated_at, active |
  * | heliosdb_tags | | name, commit_id, message, author, created_at, scn |
  * | heliosdb_reflog | [branch] | branch, scn, time, time_ms, old_head, new_head, transaction, message |
@@ -24,6 +24,7 @@ import type { Affinity } from '../values/index.js';
 import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from '../exec/types.js';
 import { fmtTime, rootObject, rootStatus, rowHistory, schemaDiff, tableAt, tableDiff } from './history.js';
 import type { SessionState as SessionVersion } from './session-state.js';
+import { mergeSystemTable } from './merge/conflicts-tables.js';
 
 function col(name: string, affinity: Affinity | undefined, declType?: string): ColumnMeta {
   const c: ColumnMeta = { name, affinity, collation: 'BINARY' };
@@ -93,11 +94,12 @@ export function systemTable(sv: SessionVersion, name: string, values: SqlValue[]
     case 'heliosdb_log': {
       checkArgs(name, values, 0, 1);
       const ref = argText(values[0], 'the ref');
-      const cols = [T('commit_id'), T('parents'), T('author'), T('message'), T('timestamp'), I('timestamp_ms'), I('transaction'), I('scn')];
+      const cols = [T('commit_id'), T('parents'), T('author'), T('message'), T('timestamp'), I('timestamp_ms'), I('transaction'), I('scn'), I('pruned')];
       return new RowsNode(cols, name, function* () {
         for (const e of refs.log(commitFor(sv, ref))) {
           const c = e.commit;
-          yield [e.cid.toString(), c.parents.map((p) => p.toString()).join(','), c.author, c.message, fmtTime(c.timestamp), BigInt(c.timestamp), BigInt(c.transaction), BigInt(c.scn)];
+          // pruned: 1 when GC swept this version's data (its metadata stays; AS OF it fails with VERSION_PRUNED)
+          yield [e.cid.toString(), c.parents.map((p) => p.toString()).join(','), c.author, c.message, fmtTime(c.timestamp), BigInt(c.timestamp), BigInt(c.transaction), BigInt(c.scn), bool(vc.isPruned(e.cid))];
         }
       });
     }
@@ -173,17 +175,17 @@ export function systemTable(sv: SessionVersion, name: string, values: SqlValue[]
       const table = argText(values[0], 'the table name');
       if (table === undefined) throw new SqlError('SQL_ERROR', 'heliosdb_history needs a table name');
       const ref = argText(values[1], 'the ref');
-      const shape = rowHistory(vc.ns, vc.schemas, refs, commitFor(sv, ref), table);
+      const shape = rowHistory(vc.ns, vc.schemas, refs, commitFor(sv, ref), table, vc.pruned);
       const cols = [T('commit_id'), T('commit_time'), I('scn'), I('transaction'), T('author'), T('message'), T('change'), ...shape.columns.map((c) => col(c.name, undefined, c.type))];
       const width = shape.columns.length;
       return new RowsNode(cols, name, function* () {
-        const h = rowHistory(vc.ns, vc.schemas, refs, commitFor(sv, ref), table);
+        const h = rowHistory(vc.ns, vc.schemas, refs, commitFor(sv, ref), table, vc.pruned);
         if (h.columns.length !== width) throw new SqlError('SCHEMA_CHANGED', 'the table changed shape since the statement was prepared; prepare it again');
         yield* h.rows();
       });
     }
     default:
-      return undefined;
+      return mergeSystemTable(sv, name, values);
   }
 }
 
