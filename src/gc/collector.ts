@@ -29,6 +29,7 @@ import { chunkLinks, scanCids } from './links.js';
 import { computeRetention } from './retention.js';
 import { describePolicy } from './policy.js';
 import type { GcState } from './state.js';
+import { packHistory } from './packing.js';
 
 export interface GcHost {
   refs: RefStore;
@@ -176,10 +177,8 @@ export async function collect(host: GcHost, options: GcOptions = {}): Promise<Gc
         host.onPruned(roots);
       }
     }
-    const keepData = (k: string): boolean => {
-      if (ret.pruneNow.has(k)) return false;
-      return ret.kept.has(k) || !host.state.isPrunedKey(k);
-    };
+    // Data of versions pruned now or before is not marked (it is gone, or going).
+    const keepData = (k: string): boolean => !ret.pruneNow.has(k) && !host.state.isPrunedKey(k);
     const marker = new Marker(host.chunks, keepData, slice);
     const tm = performance.now();
     for (const r of roots) marker.push(r);
@@ -248,6 +247,7 @@ export async function collect(host: GcHost, options: GcOptions = {}): Promise<Gc
       }
     }
     if (batch.length > 0) await flushBatch();
+    if (!dryRun && sweep) await packHistory(host, keepData); // delta-pack kept history (packing.ts)
     if (!dryRun && sweep && host.compact) await host.compact();
     const sweepMs = performance.now() - ts;
     return {

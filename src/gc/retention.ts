@@ -61,7 +61,7 @@ export async function computeRetention(refs: RefStore, state: GcState, now: numb
     const cutoff = p.minRetentionSeconds !== undefined ? now - p.minRetentionSeconds * 1000 : Infinity;
     const max = p.maxSnapshots ?? 0;
     const keep = (cid: CID): void => {
-      kept.set(cidKey(cid), cid);
+      if (!state.isPruned(cid)) kept.set(cidKey(cid), cid); // a pruned version's data is gone
     };
     keep(h.head);
     if (h.branch !== undefined) {

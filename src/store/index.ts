@@ -9,3 +9,4 @@ export * from './level-store.js';
 export * from './level-meta-store.js';
 export * from './open-storage.js';
 export { type LevelOpenOptions, type LevelTarget } from './level-db.js';
+export * from './packs.js';

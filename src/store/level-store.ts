@@ -11,12 +11,16 @@
  * sublevel layers, no promise); it is the read path of the prolly tree when a node is not in the
  * decoded-node cache. Returned arrays are plain `Uint8Array` views owning their memory.
  *
+ * Packing (packs.ts): GC may rewrite a chunk's stored value as a zlib delta against a chunk it
+ * replaced (`packChunks`); every read returns the original bytes, and `deleteMany` rewrites raw
+ * any packed chunk whose base it deletes, in the same batch.
+ *
  * Durability: `putMany(chunks, {sync: true})` writes one atomic LevelDB batch and fsyncs the
  * write-ahead log before resolving; without `sync` (and for `put`, `deleteMany`) the batch is in
  * LevelDB's log in the OS page cache when the promise resolves: it survives a crash of the
  * process, not of the machine. A batch is atomic either way (all chunks or none after a crash).
  */
-import { CID, bytesMatchCid } from '../hash/index.js';
+import { CID, bytesMatchCid, cidKey } from '../hash/index.js';
 import { ChunkNotFoundError, StoreClosedError } from '../errors/index.js';
 import type { Chunk, ChunkStore, VerifyReport } from './chunk-store.js';
 import {
@@ -32,6 +36,21 @@ import {
   type LevelRoot,
   type LevelTarget,
 } from './level-db.js';
+import {
+  MAX_PACK_DEPTH,
+  PackIndex,
+  depKey,
+  depthOf,
+  encodeDelta,
+  encodePlain,
+  isPacked,
+  packable,
+  parseDepKey,
+  readHeader,
+  unpack,
+  type PackRequest,
+  type PackResult,
+} from './packs.js';
 
 /** The sublevel that holds chunks in a database directory. */
 export const CHUNK_SUBLEVEL = 'c';
@@ -61,6 +80,10 @@ export class LevelChunkStore implements ChunkStore {
   private closed = false;
   /** Reused key buffer for synchronous reads (prefix ++ 36-byte CID). */
   private scratch: Uint8Array;
+  /** Key range of the pack index (packs.ts); undefined: packing unsupported (root database). */
+  private readonly depsPrefix: Uint8Array | undefined;
+  private packIndex: Promise<PackIndex> | undefined;
+  private readonly readStored = (cid: CID): Uint8Array | undefined => this.storedSync(cid);
 
   /**
    * A chunk store on an open (or opening) ClassicLevel database or on a sublevel of one. Use
@@ -76,6 +99,11 @@ export class LevelChunkStore implements ChunkStore {
     this.fastSync = hasViewDefaults(root);
     this.scratch = new Uint8Array(prefix.length + 36);
     this.scratch.set(prefix, 0);
+    // `!c!` → `!c~p!`: outside the chunk range, beside it.
+    this.depsPrefix =
+      prefix.length > 0 && prefix[prefix.length - 1] === 0x21
+        ? concatBytes(prefix.subarray(0, prefix.length - 1), new TextEncoder().encode('~p!'))
+        : undefined;
   }
 
   /** Open (creating if missing) the database directory `path` and its chunk sublevel. */
@@ -99,6 +127,27 @@ export class LevelChunkStore implements ChunkStore {
   }
 
   getSync(cid: CID): Uint8Array | undefined {
+    const v = this.storedSync(cid);
+    return v !== undefined && isPacked(cid, v) ? this.unpacked(v) : v;
+  }
+
+  /** Original bytes of a packed stored value. */
+  private unpacked(v: Uint8Array): Uint8Array {
+    try {
+      return unpack(v, this.readStored);
+    } catch (err) {
+      throw this.fail(err, 'read');
+    }
+  }
+
+  /** Whether `cid` is stored packed (false when absent). */
+  isPackedSync(cid: CID): boolean {
+    const v = this.storedSync(cid);
+    return v !== undefined && isPacked(cid, v);
+  }
+
+  /** The stored value of `cid` (raw bytes or a packed value), synchronously. */
+  private storedSync(cid: CID): Uint8Array | undefined {
     if (this.closed) this.check();
     const bytes = cid.bytes;
     let key: Uint8Array;
@@ -131,7 +180,7 @@ export class LevelChunkStore implements ChunkStore {
       throw this.fail(err, 'read');
     }
     if (value === undefined) throw new ChunkNotFoundError(cid.toString());
-    return plainView(value);
+    return isPacked(cid, value) ? this.unpacked(value) : plainView(value);
   }
 
   async getMany(cids: readonly CID[]): Promise<Uint8Array[]> {
@@ -148,7 +197,7 @@ export class LevelChunkStore implements ChunkStore {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v === undefined) throw new ChunkNotFoundError(cids[i]!.toString());
-      out[i] = plainView(v);
+      out[i] = isPacked(cids[i]!, v) ? this.unpacked(v) : plainView(v);
     }
     return out;
   }
@@ -198,12 +247,142 @@ export class LevelChunkStore implements ChunkStore {
   async deleteMany(cids: readonly CID[]): Promise<void> {
     this.check();
     if (cids.length === 0) return;
-    const ops = cids.map((c) => ({ type: 'del' as const, key: this.keyOf(c) }));
+    const ops: ({ type: 'del'; key: Uint8Array } | { type: 'put'; key: Uint8Array; value: Uint8Array })[] = cids.map((c) => ({
+      type: 'del' as const,
+      key: this.keyOf(c),
+    }));
+    const index = this.depsPrefix === undefined ? undefined : await this.loadPackIndex();
+    if (index !== undefined && index.size > 0) {
+      // Packed chunks whose base goes are rewritten raw in the same batch (the base is still
+      // readable now); dependency entries of deleted chunks go too.
+      const gone = new Set(cids.map((c) => c.toString()));
+      for (const c of cids) {
+        const base = index.baseOf.get(cidKey(c));
+        if (base !== undefined) {
+          ops.push({ type: 'del', key: depKey(this.depsPrefix!, base, c) });
+          index.remove({ base, target: c });
+        }
+        const deps = index.dependents.get(cidKey(c));
+        if (deps === undefined) continue;
+        for (const d of [...deps.values()]) {
+          if (!gone.has(d.toString())) {
+            const stored = this.storedSync(d);
+            if (stored !== undefined && isPacked(d, stored) && readHeader(stored).base?.equals(c) === true) {
+              ops.push({ type: 'put', key: this.keyOf(d), value: this.unpacked(stored) });
+            }
+          }
+          ops.push({ type: 'del', key: depKey(this.depsPrefix!, c, d) });
+          index.remove({ base: c, target: d });
+        }
+      }
+    }
     try {
       await this.root.batch(ops, VIEW);
     } catch (err) {
+      this.packIndex = undefined; // reload from disk next time
       throw this.fail(err, 'delete');
     }
+  }
+
+  /** The pack index, read from its key range once. */
+  private loadPackIndex(): Promise<PackIndex> {
+    if (this.packIndex === undefined) {
+      this.packIndex = this.readPackIndex();
+      this.packIndex.catch(() => {
+        this.packIndex = undefined;
+      });
+    }
+    return this.packIndex;
+  }
+
+  private async readPackIndex(): Promise<PackIndex> {
+    const prefix = this.depsPrefix!;
+    const index = new PackIndex();
+    const lt = upperBoundOf(prefix);
+    const it = this.root.keys({ gte: prefix, ...(lt === undefined ? {} : { lt }), keyEncoding: 'view' });
+    try {
+      for (;;) {
+        const batch = await it.nextv(ITER_BATCH);
+        if (batch.length === 0) break;
+        for (const k of batch) {
+          const d = parseDepKey(prefix, k);
+          if (d !== undefined) index.add(d);
+        }
+      }
+    } catch (err) {
+      throw this.fail(err, 'iterate');
+    } finally {
+      await it.close().catch(() => undefined);
+    }
+    return index;
+  }
+
+  /**
+   * Rewrite chunks as deltas against a base chunk (or, without a base and with `plain`,
+   * deflated), in one atomic batch with their pack index entries. Reads return the same bytes
+   * as before. A request is skipped when its chunk is missing, not dag-cbor, already packed, a
+   * base of another packed chunk, when the chain would exceed `MAX_PACK_DEPTH`, or when the
+   * packed value would not be at least 1/8 smaller.
+   */
+  async packChunks(requests: readonly PackRequest[], options: { plain?: boolean } = {}): Promise<PackResult> {
+    this.check();
+    const res: PackResult = { packed: 0, compressed: 0, skipped: 0, bytesBefore: 0, bytesAfter: 0 };
+    if (this.depsPrefix === undefined) {
+      res.skipped = requests.length;
+      return res;
+    }
+    const index = await this.loadPackIndex();
+    const overlay = new Map<string, Uint8Array>();
+    const readStored = (c: CID): Uint8Array | undefined => overlay.get(cidKey(c)) ?? this.storedSync(c);
+    const ops: { type: 'put'; key: Uint8Array; value: Uint8Array }[] = [];
+    for (const { target, base } of requests) {
+      const tk = cidKey(target);
+      const stored = packable(target) ? readStored(target) : undefined;
+      if (stored === undefined || isPacked(target, stored) || index.hasDependents(target)) {
+        res.skipped++;
+        continue;
+      }
+      let enc: Uint8Array | undefined;
+      if (base !== undefined) {
+        const bs = base.equals(target) ? undefined : readStored(base);
+        const bd = bs === undefined ? MAX_PACK_DEPTH : depthOf(base, bs);
+        if (bs !== undefined && bd < MAX_PACK_DEPTH) {
+          const baseBytes = isPacked(base, bs) ? unpack(bs, readStored) : bs;
+          enc = encodeDelta(stored, base, baseBytes, bd);
+        }
+      } else if (options.plain === true) {
+        enc = encodePlain(stored);
+      }
+      if (enc === undefined || enc.length > stored.length - (stored.length >> 3)) {
+        res.skipped++;
+        continue;
+      }
+      // Paranoia: the packed value must reconstruct the exact bytes.
+      const back = unpack(enc, readStored);
+      if (back.length !== stored.length || !back.every((b, i) => b === stored[i])) {
+        res.skipped++;
+        continue;
+      }
+      overlay.set(tk, enc);
+      ops.push({ type: 'put', key: this.keyOf(target), value: enc });
+      if (base !== undefined) {
+        ops.push({ type: 'put', key: depKey(this.depsPrefix, base, target), value: new Uint8Array(0) });
+        index.add({ base, target });
+        res.packed++;
+      } else {
+        res.compressed++;
+      }
+      res.bytesBefore += stored.length;
+      res.bytesAfter += enc.length;
+    }
+    if (ops.length === 0) return res;
+    try {
+      await this.root.batch(ops, VIEW);
+    } catch (err) {
+      this.packIndex = undefined;
+      throw this.fail(err, 'write');
+    }
+    return res;
   }
 
   private range(): { gte: Uint8Array; lt?: Uint8Array } {
@@ -272,7 +451,15 @@ export class LevelChunkStore implements ChunkStore {
             continue;
           }
           checked++;
-          if (!bytesMatchCid(cid, value)) corrupt.push(cid);
+          let bytes: Uint8Array | undefined = value;
+          if (isPacked(cid, value)) {
+            try {
+              bytes = unpack(value, this.readStored);
+            } catch {
+              bytes = undefined;
+            }
+          }
+          if (bytes === undefined || !bytesMatchCid(cid, bytes)) corrupt.push(cid);
         }
       }
     } finally {
@@ -287,7 +474,11 @@ export class LevelChunkStore implements ChunkStore {
    */
   async compact(): Promise<void> {
     this.check();
-    const end = this.upper ?? new Uint8Array(Math.max(1, this.prefix.length + 40)).fill(0xff);
+    // through the pack index range, which lies just after the chunk range
+    const end =
+      (this.depsPrefix === undefined ? undefined : upperBoundOf(this.depsPrefix)) ??
+      this.upper ??
+      new Uint8Array(Math.max(1, this.prefix.length + 40)).fill(0xff);
     try {
       await this.root.compactRange(this.prefix, end, { keyEncoding: 'view' });
     } catch (err) {

@@ -86,6 +86,31 @@ describe('commits reachable only through the ref log', () => {
   });
 });
 
+describe('a policy widened after pruning', () => {
+  it('does not try to keep versions already pruned (the sweep still runs)', async () => {
+    const db = await commits(6);
+    const log = await db.log();
+    await db.retentionPolicy.set({ maxSnapshots: 1 });
+    expect((await db.gc()).commitsPruned).toBeGreaterThan(0);
+    await db.run(`INSERT INTO t VALUES (100, 'x')`);
+    await db.retentionPolicy.set({ maxSnapshots: 5 });
+    const r = await db.gc();
+    expect(r.missing).toBe(0);
+    expect(r.commitsPruned).toBe(0);
+    db.vc.ns.clearCache();
+    expect(await ids(db, log[0]!.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    await expect(db.query(`SELECT id FROM t AS OF '${log[1]!.id}'`)).rejects.toMatchObject({ code: 'VERSION_PRUNED' });
+    // dropping the branch's new data makes garbage the sweep must reach
+    await db.reset(log[0]!.id);
+    await db.retentionPolicy.set({ maxSnapshots: 1 });
+    const r2 = await db.gc();
+    expect(r2.missing).toBe(0);
+    expect(r2.chunksSwept).toBeGreaterThan(0);
+    expect((await db.fsck()).ok).toBe(true);
+    await db.close();
+  });
+});
+
 describe('history, log and diff after pruning', () => {
   it('heliosdb_history / db.history return the kept versions; log marks pruned; diff to a pruned version is VERSION_PRUNED', async () => {
     const db = await open(fresh());

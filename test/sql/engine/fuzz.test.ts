@@ -48,9 +48,13 @@ async function runs(sql: string): Promise<void> {
   if (db.inTransaction) await db.exec('ROLLBACK');
 }
 
+// The recursive CTE is not mutated: deleting or bending its `WHERE i < 5` makes a query that
+// never ends — in SQLite too — which would hang the property instead of testing anything.
+const MUTABLE_SEEDS = SEEDS.filter((s) => !s.startsWith('WITH RECURSIVE'));
+
 const mutated = fc
   .tuple(
-    fc.constantFrom(...SEEDS),
+    fc.constantFrom(...MUTABLE_SEEDS),
     fc.array(fc.tuple(fc.nat(), fc.constantFrom('del', 'ins', 'dup', 'swap'), fc.constantFrom(...TOKENS)), { minLength: 1, maxLength: 4 }),
   )
   .map(([seed, ops]) => {
