@@ -117,7 +117,7 @@ export default {
         unit: 'MB',
         heliosdb: heliosRss,
         sqlite: sqliteRss,
-        ratio: heliosRss / sqliteRss,
+        ratio: Math.round((heliosRss / sqliteRss) * 1000) / 1000,
         target: '≤ 500 MB',
         note: 'fresh process each (bench/rss-child.ts), after a full GC',
       });
