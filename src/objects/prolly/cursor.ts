@@ -283,6 +283,8 @@ class ForwardIter implements IterableIterator<TreeEntry> {
   private leaf: ProllyNode;
   private i: number;
   private done = false;
+  /** Reused by `next`, which reads through `nextRaw`. */
+  private readonly raw: RawEntry = { bytes: new Uint8Array(0), ks: 0, ke: 0, vs: 0, ve: 0 };
 
   constructor(
     private readonly cur: Cursor,
@@ -294,31 +296,9 @@ class ForwardIter implements IterableIterator<TreeEntry> {
   }
 
   next(): IteratorResult<TreeEntry> {
-    if (this.done) return DONE;
-    let leaf = this.leaf;
-    let i = this.i;
-    if (i >= leaf.size) {
-      this.cur.idx[0] = i;
-      if (!this.cur.nextLeaf()) {
-        this.done = true;
-        return DONE;
-      }
-      leaf = this.leaf = this.cur.nodes[0]!;
-      i = 0;
-    }
-    const b = leaf.bytes;
-    const r = leaf.nf + REC * i;
-    const ks = leaf[r + 1]!;
-    const ke = leaf[r + 2]!;
-    if (this.end !== undefined) {
-      const c = compareRangeTo(b, ks, ke, this.end);
-      if (c > 0 || (c === 0 && !this.endInclusive)) {
-        this.done = true;
-        return DONE;
-      }
-    }
-    this.i = i + 1;
-    return { done: false, value: { key: view(b, ks, ke), value: view(b, leaf[r + 3]!, leaf[r + 4]!) } };
+    const e = this.raw;
+    if (!this.nextRaw(e)) return DONE;
+    return { done: false, value: { key: view(e.bytes, e.ks, e.ke), value: view(e.bytes, e.vs, e.ve) } };
   }
 
   /**

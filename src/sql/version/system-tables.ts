@@ -20,39 +20,11 @@
 import type { CID } from '../../hash/index.js';
 import { SqlError } from '../../errors/index.js';
 import type { SqlValue } from '../../objects/index.js';
-import type { Affinity } from '../values/index.js';
-import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from '../exec/types.js';
+import type { PlanNode } from '../exec/types.js';
+import { I, RowsNode, T, col } from './rows-node.js';
 import { fmtTime, rootObject, rootStatus, rowHistory, schemaDiff, tableAt, tableDiff } from './history.js';
 import type { SessionState as SessionVersion } from './session-state.js';
 import { mergeSystemTable } from './merge/conflicts-tables.js';
-
-function col(name: string, affinity: Affinity | undefined, declType?: string): ColumnMeta {
-  const c: ColumnMeta = { name, affinity, collation: 'BINARY' };
-  if (declType) c.declType = declType;
-  return c;
-}
-const T = (n: string): ColumnMeta => col(n, 'TEXT', 'TEXT');
-const I = (n: string): ColumnMeta => col(n, 'INTEGER', 'INTEGER');
-
-/** A plan node that runs `produce` each time it is opened. */
-class RowsNode implements PlanNode {
-  constructor(
-    readonly columns: ColumnMeta[],
-    private readonly label: string,
-    private readonly produce: () => Iterator<Row>,
-  ) {}
-  explain(): ExplainLine {
-    return line(`SCAN ${this.label}`);
-  }
-  open(): Pull {
-    let it: Iterator<Row> | undefined;
-    return () => {
-      it ??= this.produce();
-      const r = it.next();
-      return r.done ? undefined : r.value;
-    };
-  }
-}
 
 function argText(v: SqlValue | undefined, what: string): string | undefined {
   if (v === undefined || v === null) return undefined;

@@ -14,41 +14,13 @@
 import { SqlError } from '../../../errors/index.js';
 import { CID } from '../../../hash/index.js';
 import { encodeRow, type SqlValue } from '../../../objects/index.js';
-import type { Affinity } from '../../values/index.js';
-import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from '../../exec/types.js';
+import type { ColumnMeta, PlanNode, Row } from '../../exec/types.js';
+import { I, RowsNode, T, col } from '../rows-node.js';
 import type { TableInfo } from '../../storage/table-info.js';
 import type { SessionState } from '../session-state.js';
 import type { MergeState } from './merge-state.js';
 
 const EMPTY_ROW = encodeRow([], []);
-
-/** A plan node that runs `produce` each time it is opened. */
-class RowsNode implements PlanNode {
-  constructor(
-    readonly columns: ColumnMeta[],
-    private readonly label: string,
-    private readonly produce: () => Iterator<Row>,
-  ) {}
-  explain(): ExplainLine {
-    return line(`SCAN ${this.label}`);
-  }
-  open(): Pull {
-    let it: Iterator<Row> | undefined;
-    return () => {
-      it ??= this.produce();
-      const r = it.next();
-      return r.done ? undefined : r.value;
-    };
-  }
-}
-
-function col(name: string, affinity: Affinity | undefined, declType?: string): ColumnMeta {
-  const c: ColumnMeta = { name, affinity, collation: 'BINARY' };
-  if (declType) c.declType = declType;
-  return c;
-}
-const T = (n: string): ColumnMeta => col(n, 'TEXT', 'TEXT');
-const I = (n: string): ColumnMeta => col(n, 'INTEGER', 'INTEGER');
 
 function state(sv: SessionState): MergeState | undefined {
   return sv.pinned ? undefined : sv.vc.merges.stateSync(sv.branch);
