@@ -10,9 +10,9 @@
  *
  * Outside a collection the wrapper only counts bytes written (what triggers automatic GC).
  *
- * Transfers (sync fetch, bundle import) write chunks long before a ref reaches them and skip
+ * Transfers (sync fetch, bundle import, a push received by the server) write chunks long before a ref reaches them and skip
  * subtrees the store already has — chunks a running collection may be about to sweep. They
- * run under `hold`: a collection does not start while one is held (it waits for them), and a
+ * run under `hold` / `acquire`: a collection does not start while one is held (it waits for them), and a
  * transfer does not start while a collection waits to start. A transfer that starts while a
  * collection runs does not wait (a writer holding a lock GC's quiesce needs may be behind it):
  * its writes are protected like any other, and its has-checks go through `trusts`, which
@@ -78,14 +78,29 @@ export class WriteBarrier {
    * starts until it ends; waits while a collection is about to start (see the module comment).
    */
   async hold<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.starting) await this.waitChange();
-    this.holds++;
+    const release = await this.acquire();
     try {
       return await fn();
     } finally {
+      release();
+    }
+  }
+
+  /**
+   * `hold` for a transfer that is not one call — a push received by the sync server spans
+   * several requests. Resolves (after any collection about to start) to a release function;
+   * releasing twice is harmless.
+   */
+  async acquire(): Promise<() => void> {
+    while (this.starting) await this.waitChange();
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       this.holds--;
       if (this.holds === 0) this.changed();
-    }
+    };
   }
 
   /**

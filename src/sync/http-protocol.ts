@@ -6,6 +6,10 @@
  *   POST /get   body: CID list          → blob list, in request order (404 if one is missing)
  *   POST /put   body: chunk list        → 204; every chunk re-hashed first, one atomic batch
  *   POST /ref   body: JSON RefUpdate    → 204, or a JSON error {code, message}
+ *   POST /done  (no body)               → 204; ends the push session named by the header
+ *
+ * A pushing client sends `x-heliosdb-session: <random id>` on `/has`, `/put` and `/ref`; the
+ * server holds garbage collection off while the session is open (see push-sessions.ts).
  *
  * CID list = (u8 length, CID bytes)*; blob list = (u32 BE length, bytes)*; chunk list =
  * (u8 CID length, CID bytes, u32 BE length, bytes)*. Writes (`/put`, `/ref`) need

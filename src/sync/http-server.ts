@@ -4,17 +4,26 @@
  * token when one is set, and a read-only server refuses them. Every pushed chunk is re-hashed
  * before anything of its batch is stored. Ref updates go through `host.updateRef` (the API
  * layer passes one that also refreshes its open branch state), default `applyRefUpdate`.
+ *
+ * A push's requests carry the client's session id (`x-heliosdb-session`); while the session is
+ * open, garbage collection waits (see push-sessions.ts). `/has` answers with GC in mind: while
+ * a collection runs, a stored chunk counts as present only if that collection will keep it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { bytesMatchCid } from '../hash/index.js';
+import { bytesMatchCid, cidKey, type CID } from '../hash/index.js';
 import { ChunkMismatchError, HeliosError } from '../errors/index.js';
 import type { ChunkStore } from '../store/index.js';
+import { WriteBarrier } from '../gc/index.js';
 import type { RefStore } from '../refs/index.js';
 import { applyRefUpdate, refListOf } from './ref-update.js';
 import { decodeChunks, decodeCidList, encodeBlobs, refListToJson, refUpdateFromJson } from './http-protocol.js';
 import type { RefUpdate } from './transport.js';
+import { PushSessions } from './push-sessions.js';
+
+/** The request header naming a push session. */
+export const SESSION_HEADER = 'x-heliosdb-session';
 
 export interface SyncHost {
   chunks: ChunkStore;
@@ -34,6 +43,10 @@ export interface ServeOptions {
   token?: string;
   /** Largest request body (default 256 MiB). */
   maxBodyBytes?: number;
+  /** A push session idle this long (no request in flight) stops holding GC off (default 60 s). */
+  sessionIdleMs?: number;
+  /** Most push sessions open at once (default 64). */
+  maxSessions?: number;
 }
 
 export interface SyncServer {
@@ -111,14 +124,34 @@ export function startSyncServer(host: SyncHost, options: ServeOptions = {}): Pro
   const max = options.maxBodyBytes ?? 256 << 20;
   const token = options.token !== undefined && options.token !== '' ? Buffer.from(options.token) : undefined;
   const updateRef = host.updateRef ?? ((u: RefUpdate) => applyRefUpdate(host.refs, u));
+  const barrier = WriteBarrier.install(host.chunks);
+  const sessions = new PushSessions(barrier, options.sessionIdleMs ?? 60_000, options.maxSessions ?? 64);
 
-  function checkWrite(req: IncomingMessage): void {
-    if (options.readOnly) throw new HttpFailure(403, 'REMOTE_READ_ONLY', 'this server is read-only; pushes are refused');
-    if (token === undefined) return;
+  function writeRefusal(req: IncomingMessage): HttpFailure | undefined {
+    if (options.readOnly) return new HttpFailure(403, 'REMOTE_READ_ONLY', 'this server is read-only; pushes are refused');
+    if (token === undefined) return undefined;
     const h = req.headers.authorization ?? '';
     const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
     if (given.length !== token.length || !timingSafeEqual(given, token)) {
-      throw new HttpFailure(401, 'UNAUTHORIZED', 'pushing needs the server token (--token)');
+      return new HttpFailure(401, 'UNAUTHORIZED', 'pushing needs the server token (--token)');
+    }
+    return undefined;
+  }
+
+  function checkWrite(req: IncomingMessage): void {
+    const refusal = writeRefusal(req);
+    if (refusal) throw refusal;
+  }
+
+  /** The push session of `req`, entered (only for clients allowed to push). */
+  async function enterSession(req: IncomingMessage): Promise<(() => void) | undefined> {
+    const id = req.headers[SESSION_HEADER];
+    if (typeof id !== 'string' || id === '' || id.length > 128 || writeRefusal(req)) return undefined;
+    try {
+      return await sessions.enter(id);
+    } catch (err) {
+      if (err instanceof RangeError) throw new HttpFailure(503, 'BUSY', err.message);
+      throw err;
     }
   }
 
@@ -130,13 +163,27 @@ export function startSyncServer(host: SyncHost, options: ServeOptions = {}): Pro
     }
     if (req.method !== 'POST') throw new HttpFailure(404, 'NOT_FOUND', `no endpoint ${req.method} ${path}`);
     if (path === '/put' || path === '/ref') checkWrite(req);
-    const body = await readBody(req, max);
+    if (path === '/done') {
+      const id = req.headers[SESSION_HEADER];
+      if (typeof id === 'string') sessions.end(id);
+      res.writeHead(204).end();
+      return;
+    }
+    const leave = path === '/has' || path === '/put' || path === '/ref' ? await enterSession(req) : undefined;
+    try {
+      await answer(path, await readBody(req, max), res);
+    } finally {
+      leave?.();
+    }
+  }
+
+  async function answer(path: string | undefined, body: Uint8Array, res: ServerResponse): Promise<void> {
     switch (path) {
       case '/has': {
         const cids = decodeCidList(body);
         const has = await host.chunks.hasMany(cids);
         const out = new Uint8Array(has.length);
-        for (let i = 0; i < has.length; i++) out[i] = has[i] ? 1 : 0;
+        for (let i = 0; i < has.length; i++) out[i] = has[i] && barrier.trusts(cidKey(cids[i] as CID)) ? 1 : 0;
         send(res, 200, out, 'application/octet-stream');
         return;
       }
@@ -165,7 +212,7 @@ export function startSyncServer(host: SyncHost, options: ServeOptions = {}): Pro
         return;
       }
       default:
-        throw new HttpFailure(404, 'NOT_FOUND', `no endpoint ${req.method} ${path}`);
+        throw new HttpFailure(404, 'NOT_FOUND', `no endpoint POST ${path}`);
     }
   }
 
@@ -190,6 +237,7 @@ export function startSyncServer(host: SyncHost, options: ServeOptions = {}): Pro
         server,
         close: () =>
           new Promise<void>((res2) => {
+            sessions.close();
             server.close(() => res2());
             server.closeAllConnections();
           }),

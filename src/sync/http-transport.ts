@@ -5,6 +5,7 @@
  * (`NON_FAST_FORWARD`, `UNAUTHORIZED`, `REMOTE_READ_ONLY`, `CHUNK_MISMATCH`), anything else as
  * `REMOTE_ERROR`. Received chunks are verified by the transfer, not here.
  */
+import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CID } from '../hash/index.js';
@@ -46,8 +47,14 @@ function send(url: string, method: string, headers: Record<string, string>, body
   });
 }
 
+/** The push-session request header (see http-server.ts). */
+const SESSION_HEADER = 'x-heliosdb-session';
+
 export class HttpTransport implements Transport {
   readonly url: string;
+  /** This transport's push session; the server holds GC off from its first write-side request to `close()`. */
+  private readonly session = randomUUID();
+  private sessionUsed = false;
 
   constructor(
     url: string,
@@ -59,6 +66,10 @@ export class HttpTransport implements Transport {
   private async request(path: string, body?: Uint8Array | string, context?: string): Promise<Uint8Array> {
     const headers: Record<string, string> = {};
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (path === '/has' || path === '/put' || path === '/ref' || path === '/done') {
+      headers[SESSION_HEADER] = this.session;
+      this.sessionUsed = path !== '/done';
+    }
     if (typeof body === 'string') headers['content-type'] = 'application/json';
     else if (body) headers['content-type'] = 'application/octet-stream';
     let res: HttpResponse;
@@ -127,7 +138,13 @@ export class HttpTransport implements Transport {
     await this.request('/ref', JSON.stringify(refUpdateToJson(update)), update.name);
   }
 
+  /** Ends the push session, if one was used (the shared keep-alive agent closes idle sockets by itself). */
   async close(): Promise<void> {
-    // the shared keep-alive agent closes idle sockets by itself
+    if (!this.sessionUsed) return;
+    try {
+      await this.request('/done', '');
+    } catch {
+      // the server ends an idle session by itself
+    }
   }
 }
