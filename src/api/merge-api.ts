@@ -5,11 +5,12 @@
  * is its branch's. Values come back as plain objects (rows as column → value).
  */
 import type { SqlValue } from '../objects/index.js';
-import type { SessionVersion } from '../sql/index.js';
+import type { MergeOutcome as MergeResult, SessionVersion } from '../sql/index.js';
 import { toResultValue } from './values.js';
 import type { Row } from './statement.js';
 
-export type MergeStatus = 'up-to-date' | 'fast-forward' | 'merged' | 'conflicts';
+/** What a merge did: its status, the new head and the conflict counts (`MergeManager`'s outcome). */
+export type { MergeStatus, MergeOutcome as MergeResult } from '../sql/index.js';
 
 export interface MergeOptions {
   /** Destination branch (default: this connection's branch). */
@@ -26,21 +27,6 @@ export interface MergeOptions {
   force?: boolean;
   /** Report what the merge would do; change nothing. */
   dryRun?: boolean;
-}
-
-export interface MergeResult {
-  status: MergeStatus;
-  /** The new head (merged, fast-forward), the unchanged head (up-to-date), or null (conflicts, dry run). */
-  commit: string | null;
-  dataConflicts: number;
-  schemaConflicts: number;
-  constraintViolations: number;
-  /** Data conflicts a strategy resolved. */
-  resolved: number;
-  base: string | null;
-  ours: string;
-  theirs: string;
-  dryRun: boolean;
 }
 
 export interface ConflictSummary {

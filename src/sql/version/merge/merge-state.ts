@@ -7,21 +7,12 @@
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { DecodeError } from '../../../errors/index.js';
-import type { ChangeKind, ConflictReason } from '../../../merge/index.js';
+import type { ChangeKind, ConflictReason, RowConflict } from '../../../merge/index.js';
 
-/** One data conflict, on one row of one table. */
-export interface DataConflict {
+/** One data conflict, on one row of one table (the row merge's conflict, minus JSON key paths). */
+export interface DataConflict extends Omit<RowConflict, 'jsonPaths'> {
   /** Lower-cased table key. */
   table: string;
-  key: Uint8Array;
-  base: Uint8Array | null;
-  ours: Uint8Array | null;
-  theirs: Uint8Array | null;
-  oursChange: ChangeKind;
-  theirsChange: ChangeKind;
-  reason: ConflictReason;
-  /** Column tags that collided (cells conflicts). */
-  tags: number[];
 }
 
 /** One schema conflict (incompatible concurrent changes of one table's definition). */
