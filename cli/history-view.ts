@@ -21,11 +21,12 @@ function firstLine(s: string): string {
   return l.length > 72 ? `${l.slice(0, 69)}...` : l;
 }
 
-/** Decorations: branch and tag names pointing at each commit. */
+/** Decorations: branch, remote-tracking branch and tag names pointing at each commit. */
 export function decorations(db: Database): Map<string, string[]> {
   const m = new Map<string, string[]>();
   const add = (id: string, name: string) => m.set(id, [...(m.get(id) ?? []), name]);
   for (const b of db.branches.list()) add(b.head, b.name === db.branch ? `HEAD -> ${b.name}` : b.name);
+  for (const r of db.branches.remote()) add(r.head, r.name);
   for (const t of db.tags.list()) add(t.commit, `tag: ${t.name}`);
   return m;
 }

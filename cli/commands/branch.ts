@@ -1,6 +1,7 @@
 /**
  * `heliosdb-nano branch`: list branches (the current one marked), create one (`--from`,
- * `--as-of`, `--read-only`, `--description`), delete (`-d`), rename (`-m`).
+ * `--as-of`, `--read-only`, `--description`), delete (`-d`), rename (`-m`); `-r` lists the
+ * remote-tracking branches (`origin/main`), `-a` both.
  */
 import type { Command } from 'commander';
 import { UsageError, type CliContext } from '../context.js';
@@ -28,9 +29,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--description <text>', 'a description of the branch')
     .option('-d, --delete', 'delete the branch NAME')
     .option('-m, --move', 'rename the branch NAME to NEWNAME')
-    .addHelpText('after', "\nExamples:\n  $ heliosdb-nano branch\n  $ heliosdb-nano branch create dev --from main\n  $ heliosdb-nano branch audit_q4 --as-of '2026-12-31 23:59:59' --read-only\n  $ heliosdb-nano branch -m dev develop\n  $ heliosdb-nano branch -d develop")
+    .option('-r, --remotes', 'list the remote-tracking branches (origin/main, …)')
+    .option('-a, --all', 'list local and remote-tracking branches')
+    .addHelpText('after', "\nExamples:\n  $ heliosdb-nano branch\n  $ heliosdb-nano branch create dev --from main\n  $ heliosdb-nano branch audit_q4 --as-of '2026-12-31 23:59:59' --read-only\n  $ heliosdb-nano branch -m dev develop\n  $ heliosdb-nano branch -d develop\n  $ heliosdb-nano branch -a")
     .action(
-      ctx.action(async (name: string | undefined, newname: string | undefined, o: { from?: string; asOf?: string; readOnly?: boolean; description?: string; delete?: boolean; move?: boolean }) => {
+      ctx.action(async (name: string | undefined, newname: string | undefined, o: { from?: string; asOf?: string; readOnly?: boolean; description?: string; delete?: boolean; move?: boolean; remotes?: boolean; all?: boolean }) => {
         if (name === 'list' && newname === undefined) name = undefined;
         if (name === 'create') {
           if (newname === undefined) throw new UsageError('usage: heliosdb-nano branch create <name> [--from ref] [--as-of time] [--read-only]');
@@ -66,17 +69,21 @@ export function register(program: Command, ctx: CliContext): void {
             else ctx.print(`Created branch ${b.name} at ${shortId(b.head)} (from ${b.createdFrom.ref})${b.readOnly ? ', read-only' : ''}`);
             return;
           }
-          const list = db.branches.list();
+          const list = o.remotes ? [] : db.branches.list();
+          const remote = o.remotes || o.all ? db.branches.remote() : [];
           if (ctx.json) {
-            ctx.printJson(list.map((b) => ({ ...b, current: b.name === db.branch, createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString() })));
+            const local = list.map((b) => ({ ...b, current: b.name === db.branch, createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString() }));
+            const tracking = remote.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() }));
+            ctx.printJson(o.remotes ? tracking : o.all ? [...local, ...tracking] : local);
             return;
           }
-          const w = Math.max(...list.map((b) => b.name.length));
+          const w = Math.max(0, ...list.map((b) => b.name.length), ...remote.map((r) => r.name.length + (o.all ? 8 : 0)));
           for (const b of list) {
             const cur = b.name === db.branch;
             const line = `${cur ? '*' : ' '} ${b.name.padEnd(w)}  ${shortId(b.head)}${b.readOnly ? '  [read-only]' : ''}${b.description ? `  ${b.description}` : ''}`;
             ctx.print(cur ? ctx.paint('green', line) : line);
           }
+          for (const r of remote) ctx.print(ctx.paint('red', `  ${(o.all ? `remotes/${r.name}` : r.name).padEnd(w)}  ${shortId(r.head)}`));
         });
       }),
     );

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, type CliContext } from '../context.js';
+import { formatBytes } from '../format.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -17,7 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
           if (ctx.json) ctx.printJson(r);
           else {
             for (const p of r.problems) ctx.print(`${p.kind.padEnd(8)} ${p.cid}  reached from: ${p.refs.join(', ') || '(no ref)'}`);
-            ctx.print(`${r.checked} chunk(s), ${(r.bytes / 1024 / 1024).toFixed(2)} MB checked: ${r.ok ? 'ok' : `${r.problems.length} problem(s)`}`);
+            ctx.print(`${r.checked} chunk(s), ${formatBytes(r.bytes)} checked: ${r.ok ? 'ok' : `${r.problems.length} problem(s)`}`);
           }
           if (!r.ok) throw new CliError(`fsck found ${r.problems.length} missing or corrupt chunk(s)`);
         });

@@ -5,9 +5,10 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { formatBytes } from '../format.js';
 
 function mb(n: number | undefined): string {
-  return n === undefined ? '-' : `${(n / 1024 / 1024).toFixed(2)} MB`;
+  return n === undefined ? '-' : formatBytes(n);
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -27,7 +28,8 @@ export function register(program: Command, ctx: CliContext): void {
           ctx.print(`${r.dryRun ? 'Dry run: would prune' : 'Pruned'} ${r.commitsPruned} version(s) (policy: ${r.policy}); ${r.prunedTotal} pruned in total, ${r.commitsKept} kept`);
           ctx.print(`${r.dryRun ? 'Would sweep' : 'Swept'} ${r.chunksSwept} chunk(s), ${mb(r.bytesSwept)}; kept ${r.chunksKept} chunk(s), ${mb(r.bytesKept)}`);
           if (r.missing > 0) ctx.warn(`${r.missing} chunk(s) are missing: nothing was swept; run heliosdb-nano fsck`);
-          ctx.print(`On disk: ${mb(r.sizeBefore)} before, ${mb(r.sizeAfter)} after  (${Math.round(r.durationMs)} ms)`);
+          if (r.dryRun) ctx.print(`On disk: ${mb(r.sizeBefore)}  (${Math.round(r.durationMs)} ms)`);
+          else ctx.print(`On disk: ${mb(r.sizeBefore)} before, ${mb(r.sizeAfter)} after  (${Math.round(r.durationMs)} ms)`);
         });
       }),
     );

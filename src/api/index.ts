@@ -2,7 +2,7 @@
  * The public library API: `open`, `Database`, `Statement` and their types.
  */
 export { open, Database, Connection, Session, type OpenOptions, type SessionOptions, type TransactionOptions, type TransactionFunction } from './database.js';
-export type { BranchInfo, TagInfo, CommitInfo, CreateBranchOptions, DiffRow, HistoryRow, StatusEntry, ResetResult } from './version-api.js';
+export type { BranchInfo, RemoteBranchInfo, TagInfo, CommitInfo, CreateBranchOptions, DiffRow, HistoryRow, StatusEntry, ResetResult } from './version-api.js';
 export type { MergeStatus, MergeOptions, MergeResult, ConflictSummary, RowConflictInfo, SchemaConflictInfo, ConstraintViolationInfo, ResolveOptions } from './merge-api.js';
 export { clone } from './database.js';
 export type { CloneOptions, FetchResult, PullResult, PushOptions, PushResult, SyncCallOptions, TransferStats, RefChange, BundleCreateOptions, BundleResult, RemoteInfo, ServeOptions, SyncServer, TransferProgress } from './sync-api.js';

@@ -30,6 +30,16 @@ export interface TagInfo {
   createdAt: Date;
 }
 
+/** A remote-tracking branch (`origin/main`): where a remote's branch was at the last fetch or push. */
+export interface RemoteBranchInfo {
+  /** `<remote>/<branch>` */
+  name: string;
+  remote: string;
+  branch: string;
+  head: string;
+  updatedAt: Date;
+}
+
 export interface CommitInfo {
   id: string;
   parents: string[];
@@ -135,6 +145,8 @@ export class VersionApi {
     rename(name: string, to: string): Promise<BranchInfo>;
     setReadOnly(name: string, readOnly: boolean): Promise<BranchInfo>;
     setDescription(name: string, description: string): Promise<BranchInfo>;
+    /** Remote-tracking branches (`origin/main`), of one remote or all. */
+    remote(remote?: string): RemoteBranchInfo[];
   };
   readonly tags: {
     create(name: string, options?: { ref?: string; message?: string }): Promise<TagInfo>;
@@ -185,6 +197,7 @@ export class VersionApi {
       },
       setReadOnly: async (name, readOnly) => branchInfo(await refs.setBranchReadOnly(name, readOnly)),
       setDescription: async (name, description) => branchInfo(await refs.setBranchDescription(name, description)),
+      remote: (remote) => refs.listRemoteRefs(remote).map((r) => ({ name: r.name, remote: r.remote, branch: r.branch, head: r.head.toString(), updatedAt: new Date(r.updatedAt) })),
     };
     this.tags = {
       create: async (name, o = {}) => {

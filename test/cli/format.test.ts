@@ -5,9 +5,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCsv, formatTable, splitSql, toJsonText } from '../../cli/format.js';
+import { formatBytes, formatCsv, formatTable, splitSql, toJsonText } from '../../cli/format.js';
 import { parseCsv } from '../../cli/commands/table.js';
 import { ConfigError, configToOpenOptions, loadConfigFile, setConfigValue } from '../../src/index.js';
+
+describe('formatBytes', () => {
+  it('picks the unit like du -h', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.00 KB');
+    expect(formatBytes(15 * 1024 + 512)).toBe('15.5 KB');
+    expect(formatBytes(3 * 1024 * 1024)).toBe('3.00 MB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GB');
+  });
+});
 
 describe('splitSql', () => {
   it('splits at top-level semicolons only', () => {
