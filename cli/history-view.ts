@@ -46,9 +46,11 @@ export function renderLog(ctx: CliContext, commits: readonly CommitInfo[], deco:
     const pad = o.graph ? `${lanes.map(() => ctx.paint('red', '|')).join(' ')} ` : '';
     const names = deco.get(c.id);
     const d = names ? ` ${ctx.paint('yellow', '(')}${names.map((n) => (n.startsWith('tag:') ? ctx.paint('yellow', n) : n.startsWith('HEAD') ? ctx.paint('cyan', n) : ctx.paint('green', n))).join(ctx.paint('yellow', ', '))}${ctx.paint('yellow', ')')}` : '';
-    if (o.oneline) out.push(`${here}${ctx.paint('yellow', shortId(c.id))}${d} ${firstLine(c.message)}`);
+    const pruned = c.pruned ? ` ${ctx.paint('dim', '[pruned]')}` : '';
+    if (o.oneline) out.push(`${here}${ctx.paint('yellow', shortId(c.id))}${d}${pruned} ${firstLine(c.message)}`);
     else {
-      out.push(`${here}${ctx.paint('yellow', `commit ${c.id}`)}${d}`);
+      out.push(`${here}${ctx.paint('yellow', `commit ${c.id}`)}${d}${pruned}`);
+      if (c.pruned) out.push(`${pad}${ctx.paint('dim', 'Pruned: its data was removed by gc (retention policy); AS OF this version fails')}`);
       if (c.parents.length > 1) out.push(`${pad}Merge: ${c.parents.map(shortId).join(' ')}`);
       out.push(`${pad}Author: ${c.author}`);
       out.push(`${pad}Date:   ${dateText(c.timestamp)} UTC  (transaction ${c.transaction}, scn ${c.scn})`);
