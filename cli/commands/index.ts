@@ -25,6 +25,7 @@ import * as version from './version.js';
 import * as demo from './demo.js';
 import * as gc from './gc.js';
 import * as fsck from './fsck.js';
+import * as retention from './retention.js';
 import * as remote from './remote.js';
 import * as clone from './clone.js';
 import * as fetch from './fetch.js';
@@ -57,6 +58,7 @@ export const commands: CommandModule[] = [
   version,
   demo,
   gc,
+  retention,
   fsck,
   remote,
   clone,

@@ -44,13 +44,17 @@ export function mergePolicy(base: RetentionPolicy, branch: RetentionPolicy | und
   return branch ? { ...base, ...branch } : { ...base };
 }
 
+/** `maxSnapshots` that keeps every version (a branch override can say "keep all" this way). */
+export const KEEP_ALL_SNAPSHOTS = Number.MAX_SAFE_INTEGER;
+
 /** True when the policy keeps every version. */
 export function keepsEverything(p: RetentionPolicy): boolean {
-  return p.minRetentionSeconds === undefined && p.maxSnapshots === undefined;
+  return p.maxSnapshots === KEEP_ALL_SNAPSHOTS || (p.minRetentionSeconds === undefined && p.maxSnapshots === undefined);
 }
 
 /** Human text, e.g. `min_retention_seconds=3600, max_snapshots=100`. */
 export function describePolicy(p: RetentionPolicy): string {
+  if (keepsEverything(p)) return 'keep everything';
   const parts: string[] = [];
   if (p.minRetentionSeconds !== undefined) parts.push(`min_retention_seconds=${p.minRetentionSeconds}`);
   if (p.maxSnapshots !== undefined) parts.push(`max_snapshots=${p.maxSnapshots}`);
