@@ -1,21 +1,8 @@
 /** `gc` from the CLI prunes outside the retention policy; `log` keeps pruned commits and marks them. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { ensureBuilt, hdb, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliWorkspace } from './helpers.js';
 
-let dir: string;
-beforeAll(async () => {
-  await ensureBuilt();
-  dir = tempDir('hdb-cli-gc-log-');
-}, 240_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ok(args: string[]): Promise<string> {
-  const r = await hdb(dir, args);
-  expect(r.stderr.includes('error:') ? r.stderr : '').toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
+const { ok, run } = cliWorkspace('hdb-cli-gc-log-');
 
 describe('gc and log', () => {
   it('log marks the versions gc pruned; AS OF one of them names the policy', async () => {
@@ -37,7 +24,7 @@ describe('gc and log', () => {
     expect(full.match(/^Pruned: /gm)?.length).toBe(after.length - 2);
 
     const oldest = after[after.length - 2]!.split(' ')[0]!;
-    const r = await hdb(dir, ['--db', 'db', 'sql', '-q', `SELECT * FROM r AS OF '${oldest}'`]);
+    const r = await run(['--db', 'db', 'sql', '-q', `SELECT * FROM r AS OF '${oldest}'`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('VERSION_PRUNED');
     expect(r.stderr).toContain('max_snapshots=2');

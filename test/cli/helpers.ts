@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -83,4 +84,35 @@ export function hdb(cwd: string, args: string[], options: { input?: string; env?
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** A test file's CLI workspace: `dir` (made after the build, removed after the file) and `ok`. */
+export interface CliWorkspace {
+  readonly dir: string;
+  /** Run the binary in `dir`; expect exit code 0 and no error; the standard output. */
+  ok(args: string[]): Promise<string>;
+  /** Run the binary in `dir` whatever the outcome. */
+  run(args: string[]): Promise<RunResult>;
+}
+
+/** Register the build, a temporary folder and its removal with the calling test file. */
+export function cliWorkspace(prefix: string): CliWorkspace {
+  let dir = '';
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = tempDir(prefix);
+  }, 240_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    get dir() {
+      return dir;
+    },
+    run: (args) => hdb(dir, args),
+    async ok(args) {
+      const r = await hdb(dir, args);
+      expect(r.stderr.includes('error:') ? r.stderr : '').toBe('');
+      expect(r.code).toBe(0);
+      return r.stdout;
+    },
+  };
 }

@@ -1,21 +1,8 @@
 /** Remote-tracking branches in the CLI: `branch -r` / `-a` list them and `log` decorates their commits. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { ensureBuilt, hdb, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cliWorkspace } from './helpers.js';
 
-let dir: string;
-beforeAll(async () => {
-  await ensureBuilt();
-  dir = tempDir('hdb-cli-remote-branches-');
-}, 240_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ok(args: string[]): Promise<string> {
-  const r = await hdb(dir, args);
-  expect(r.stderr.includes('error:') ? r.stderr : '').toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
+const { ok } = cliWorkspace('hdb-cli-remote-branches-');
 
 describe('remote-tracking branches', () => {
   it('branch -r / -a list them; log shows origin/main on its commit', async () => {

@@ -1,22 +1,9 @@
 /** `heliosdb-nano retention`: per-branch overrides from the command line, applied by `gc`. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../cli/commands/retention.js';
-import { ensureBuilt, hdb, tempDir } from './helpers.js';
+import { cliWorkspace } from './helpers.js';
 
-let dir: string;
-beforeAll(async () => {
-  await ensureBuilt();
-  dir = tempDir('hdb-cli-retention-');
-}, 240_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ok(args: string[]): Promise<string> {
-  const r = await hdb(dir, args);
-  expect(r.stderr.includes('error:') ? r.stderr : '').toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
+const { ok, run } = cliWorkspace('hdb-cli-retention-');
 
 describe('retention', () => {
   it('parses durations', () => {
@@ -51,10 +38,10 @@ describe('retention', () => {
     await ok(['--db', 'db', 'retention', '--branch', 'audit', '--clear']);
     expect(await ok(['--db', 'db', 'retention', '--branch', 'audit'])).toMatch(/audit\s+max_snapshots=2$/m);
 
-    const bad = await hdb(dir, ['--db', 'db', 'retention', '--max-snapshots', '3']);
+    const bad = await run(['--db', 'db', 'retention', '--max-snapshots', '3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('config set snapshot.max_snapshots');
-    const nob = await hdb(dir, ['--db', 'db', 'retention', '--branch', 'nope', '--max-snapshots', '3']);
+    const nob = await run(['--db', 'db', 'retention', '--branch', 'nope', '--max-snapshots', '3']);
     expect(nob.code).toBe(2);
     expect(nob.stderr).toContain("no branch 'nope'");
   }, 120_000);
