@@ -19,6 +19,7 @@
 import * as dagCbor from '@ipld/dag-cbor';
 import { CID, cidOf } from '../hash/index.js';
 import { DecodeError } from '../errors/index.js';
+import { encodeCanonical } from './cbor-writer.js';
 
 export interface Commit {
   root: CID;
@@ -57,8 +58,8 @@ function commitProblem(value: unknown): string | undefined {
   for (const p of o.parents) {
     const cid = CID.asCID(p);
     if (cid === null) return 'a parent is not a CID';
-    const s = cid.toString();
-    if (seen.has(s)) return `duplicate parent ${s}`;
+    const s = String.fromCharCode.apply(null, cid.bytes as unknown as number[]);
+    if (seen.has(s)) return `duplicate parent ${cid.toString()}`;
     seen.add(s);
   }
   if (typeof o.author !== 'string') return 'author is not a string';
@@ -88,7 +89,7 @@ export function nextGeneration(parentGenerations: readonly number[]): number {
 /** Canonical dag-cbor bytes of a commit (validated first; `TypeError` if malformed). */
 export function encodeCommit(commit: Commit): Uint8Array {
   validateCommit(commit);
-  return dagCbor.encode({
+  const fields = {
     root: commit.root,
     parents: commit.parents,
     author: commit.author,
@@ -97,7 +98,8 @@ export function encodeCommit(commit: Commit): Uint8Array {
     transaction: commit.transaction,
     scn: commit.scn,
     generation: commit.generation,
-  });
+  };
+  return encodeCanonical(fields) ?? dagCbor.encode(fields);
 }
 
 /** Decode and validate commit bytes; `DecodeError` when they do not hold a commit. */

@@ -7,6 +7,7 @@ export * from './schema.js';
 export * from './table.js';
 export * from './root.js';
 export * from './commit.js';
+export { encodeCanonical } from './cbor-writer.js';
 export * from './codec.js';
 export * from './node-store.js';
 export * from './prolly/index.js';

@@ -11,14 +11,14 @@
  *   Map lookup. Decoded nodes hold a copy of the chunk bytes next to their search index.
  * - Writes are buffered: `putNode` / `putBytes` add the chunk to a pending set (and the node
  *   to the cache); `flush()` writes the whole set with ONE `putMany` batch — one atomic write
- *   per commit. If the batch fails the chunks stay pending.
+ *   per commit, which can also carry the commit object and the ref move (`extra`, `meta`). If the batch fails the chunks stay pending.
  * - Counters (reads, cache hits and misses, chunks and bytes written) serve tests and benchmarks.
  *
  * A missing chunk raises `ChunkNotFoundError`; bytes that do not hash to their CID or do not
  * decode as a node raise `ChunkCorruptError`.
  */
 import { bytesMatchCid, cidKey, cidOf, type CID } from '../hash/index.js';
-import type { Chunk, ChunkStore } from '../store/index.js';
+import type { Chunk, ChunkStore, MetaRider } from '../store/index.js';
 import { ChunkCorruptError, ChunkNotFoundError, DecodeError } from '../errors/index.js';
 import { decodeNode, ProllyNode } from './prolly/node.js';
 
@@ -50,6 +50,16 @@ export interface NodeStoreStats {
   cachedNodes: number;
   cachedBytes: number;
   evictions: number;
+}
+
+/** Options of `NodeStore.flush`. */
+export interface FlushOptions {
+  /** fsync before resolving. */
+  sync?: boolean;
+  /** Chunks written in the same batch as the pending ones (not cached, not counted). */
+  extra?: readonly Chunk[];
+  /** Metadata ops written in the same atomic batch where the store can, else right after. */
+  meta?: MetaRider;
 }
 
 export interface FlushResult {
@@ -314,17 +324,29 @@ export class NodeStore {
   /**
    * Write every pending chunk to the store in one `putMany` batch. On failure the chunks
    * stay pending and the error propagates.
+   *
+   * `extra` chunks (e.g. a commit object) go into the same batch, and so do the metadata ops of
+   * `meta` (a ref move) where the store can write them atomically with the chunks (LevelDB);
+   * elsewhere they are written right after the chunks, with the same `sync`. Either way the
+   * ops reach the store only together with or after every chunk. Called with only `extra` or
+   * `meta` and nothing pending, it still writes them.
    */
-  async flush(options: { sync?: boolean } = {}): Promise<FlushResult> {
-    if (this.pending.size === 0) return { chunks: 0, bytes: 0 };
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    const extra = options.extra;
+    const meta = options.meta;
+    if (this.pending.size === 0 && (extra === undefined || extra.length === 0) && meta === undefined) return { chunks: 0, bytes: 0 };
     if (this.flushing !== null) throw new TypeError('NodeStore.flush is already running; await it first');
     const batch = this.pending;
     const bytes = this.pendingSize;
     this.flushing = batch;
     this.pending = new Map();
     this.pendingSize = 0;
+    const sync = options.sync === true;
     try {
-      await this.store.putMany(batch.values(), options);
+      let list: Iterable<Chunk> = batch.values();
+      if (extra !== undefined && extra.length > 0) list = [...batch.values(), ...extra];
+      if (meta !== undefined) await this.store.putMany(list, { sync, meta });
+      else await this.store.putMany(list, { sync });
     } catch (err) {
       for (const [k, c] of batch) {
         if (!this.pending.has(k)) {
@@ -338,6 +360,7 @@ export class NodeStore {
     }
     this.writtenChunks += batch.size;
     this.writtenBytes += bytes;
+    if (meta !== undefined && meta.written !== true && meta.ops.length > 0) await meta.store.batch(meta.ops, { sync });
     return { chunks: batch.size, bytes };
   }
 

@@ -501,6 +501,31 @@ export function decodeRowInto(bytes: Uint8Array, slotOfTag: ArrayLike<number>, o
   if (rpos !== n) malformed('cell overruns the value');
 }
 
+/**
+ * `decodeRowInto` for a row value stored at `bytes[start, end)` — in place in a prolly leaf's
+ * buffer, so no view is allocated per row — that stops reading at the first cell whose tag is
+ * above `lastTag` (the highest tag the caller has a slot for; pass `MAX_COLUMN_TAG` to read
+ * all). Keyless values and malformed bytes go through `decodeRowInto` on a view (same errors).
+ */
+export function decodeRowRangeInto(bytes: Uint8Array, start: number, end: number, slotOfTag: ArrayLike<number>, out: SqlValue[], lastTag: number): void {
+  if (end <= start || bytes[start] !== ROW_FORMAT_V1) {
+    decodeRowInto(bytes.subarray(start, end), slotOfTag, out);
+    return;
+  }
+  rpos = start + 1;
+  const nslots = slotOfTag.length;
+  const width = out.length;
+  let tag = -1;
+  while (rpos < end) {
+    tag = readHeader(bytes, tag);
+    if (tag > lastTag) return;
+    const slot = tag < nslots ? slotOfTag[tag]! : -1;
+    if (slot >= 0 && slot < width) out[slot] = readValue(bytes, lastType);
+    else skipValue(bytes, lastType);
+  }
+  if (rpos !== end) malformed('cell overruns the value');
+}
+
 /** The stored cells of a row: non-NULL cells (tags ascending, values aligned) and explicit NULL cells. */
 export interface DecodedCells {
   tags: number[];

@@ -101,6 +101,8 @@ export interface ForeignKeySchema {
   refColumns: string[];
   onDelete: ForeignKeyAction;
   onUpdate: ForeignKeyAction;
+  /** `DEFERRABLE INITIALLY DEFERRED`: checked at COMMIT (absent: immediate). */
+  deferred?: boolean;
 }
 
 export interface TableSchema {
@@ -216,6 +218,7 @@ export function encodeTableSchema(s: TableSchema): Uint8Array {
         refColumns: f.refColumns,
         onDelete: f.onDelete,
         onUpdate: f.onUpdate,
+        deferred: f.deferred === true ? true : undefined,
       }),
     ),
     indexes: s.indexes.map((i) =>
@@ -296,6 +299,7 @@ export function decodeTableSchema(bytes: Uint8Array): TableSchema {
         refColumns: arr(f.refColumns, 'fk refColumns').map((t) => str(t, 'fk ref column')),
         onDelete: fkAction(f.onDelete),
         onUpdate: fkAction(f.onUpdate),
+        deferred: f.deferred === true ? true : undefined,
       });
     }),
     indexes: arr(o.indexes, 'indexes').map((i): IndexSchema => {

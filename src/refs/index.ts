@@ -5,10 +5,13 @@
  *
  * ## Durability: what is synced to disk, and when
  *
- * Contract with callers: **a ref moves only after every chunk it reaches is stored.** The caller
- * writes (flushes) the tree chunks a commit reaches before it calls `commit()`/`moveBranch()`;
- * `commit()` itself then writes the commit object (one `ChunkStore.put`, not synced) and the
- * ref move.
+ * Contract with callers: **a ref moves only after (or together with) every chunk it reaches.**
+ * Either the caller writes (flushes) the tree chunks before it calls `commit()`/`moveBranch()`,
+ * or it hands `commit()` its NodeStore (`pending`): then the tree chunks, the commit object and
+ * the ref move with its ref-log entry, counters and index keys are ONE atomic batch (where the
+ * chunk and meta stores share a LevelDB, as `openStorage` sets them up; elsewhere the chunks
+ * are written first). Without `pending`, `commit()` writes the commit object and the move in
+ * one batch.
  *
  * Every ref change — branch create/move/drop/rename/metadata, tag create/drop, remote-tracking
  * ref update, merge-in-progress record, default branch — is ONE atomic `MetaStore.batch` written
@@ -17,7 +20,10 @@
  * counters (SCN, transaction id, branch id), the transaction→SCN index entry and the commit-index
  * key: after a crash either all of them are there or none. Nothing else is ever synced: commit
  * objects (`writeCommit`) and commit-index keys (`indexCommits`) are plain writes that a later
- * synced ref move makes durable.
+ * synced ref move makes durable. With `sync: false` (`synchronous: 'normal'`) a commit's batch
+ * goes through the store's redo log (src/store/redo-log.ts): appended with one synchronous
+ * write, so it survives a crash of the process once `commit()` returns, and applied to LevelDB
+ * in the background.
  *
  * What classic-level (LevelDB 1.20, bundled) guarantees, checked in its source:
  * - every write (sync or not) is appended to the write-ahead log and handed to the OS with
@@ -57,3 +63,4 @@ export * from './names.js';
 export * from './graph.js';
 export type { ReflogEntry } from './reflog.js';
 export * from './ref-store.js';
+export { cidText } from './meta.js';

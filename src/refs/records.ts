@@ -7,6 +7,12 @@ import * as dagCbor from '@ipld/dag-cbor';
 import * as cborg from 'cborg';
 import { CID } from '../hash/index.js';
 import { DecodeError } from '../errors/index.js';
+import { encodeCanonical } from '../objects/index.js';
+
+/** dag-cbor bytes of a record: the fast canonical encoder, else the generic one (same bytes). */
+function encodeDag(v: Record<string, unknown>): Uint8Array {
+  return encodeCanonical(v) ?? dagCbor.encode(v);
+}
 
 export interface Counters {
   /** Highest SCN allocated. */
@@ -94,7 +100,7 @@ function bool(what: string, o: Record<string, unknown>, k: string): boolean {
 }
 
 export function encodeCounters(c: Counters): Uint8Array {
-  return dagCbor.encode({ scn: c.scn, txn: c.txn, branchId: c.branchId });
+  return encodeDag({ scn: c.scn, txn: c.txn, branchId: c.branchId });
 }
 
 export function decodeCounters(bytes: Uint8Array): Counters {
@@ -104,7 +110,7 @@ export function decodeCounters(bytes: Uint8Array): Counters {
 }
 
 export function encodeBranch(r: BranchRecord): Uint8Array {
-  return dagCbor.encode({
+  return encodeDag({
     id: r.id,
     head: r.head,
     createdFrom: { ref: r.createdFrom.ref, commit: r.createdFrom.commit },
@@ -135,7 +141,7 @@ export function decodeBranch(bytes: Uint8Array): BranchRecord {
 }
 
 export function encodeTag(r: TagRecord): Uint8Array {
-  return dagCbor.encode({ commit: r.commit, message: r.message, author: r.author, createdAt: r.createdAt, scn: r.scn });
+  return encodeDag({ commit: r.commit, message: r.message, author: r.author, createdAt: r.createdAt, scn: r.scn });
 }
 
 export function decodeTag(bytes: Uint8Array): TagRecord {
@@ -151,7 +157,7 @@ export function decodeTag(bytes: Uint8Array): TagRecord {
 }
 
 export function encodeRemote(r: RemoteRecord): Uint8Array {
-  return dagCbor.encode({ head: r.head, updatedAt: r.updatedAt, scn: r.scn });
+  return encodeDag({ head: r.head, updatedAt: r.updatedAt, scn: r.scn });
 }
 
 export function decodeRemote(bytes: Uint8Array): RemoteRecord {
@@ -161,7 +167,8 @@ export function decodeRemote(bytes: Uint8Array): RemoteRecord {
 }
 
 export function encodeReflog(v: ReflogValue): Uint8Array {
-  return cborg.encode({ time: v.time, old: v.oldHead === null ? null : v.oldHead.bytes, new: v.newHead.bytes, txn: v.txn, message: v.message });
+  const o = { time: v.time, old: v.oldHead === null ? null : v.oldHead.bytes, new: v.newHead.bytes, txn: v.txn, message: v.message };
+  return encodeCanonical(o) ?? cborg.encode(o);
 }
 
 function cidBytes(what: string, o: Record<string, unknown>, k: string): CID {

@@ -9,13 +9,14 @@
  * durability contract.
  */
 import { cidKey, parseCid, type CID } from '../hash/index.js';
-import type { ChunkStore, MetaOp, MetaStore } from '../store/index.js';
+import { putChunksWithMeta, type ChunkStore, type MetaOp, type MetaStore } from '../store/index.js';
 import {
   decodeCommit,
   makeCommit,
   nextGeneration,
   type Commit,
   type EncodedCommit,
+  type NodeStore,
 } from '../objects/index.js';
 import {
   AmbiguousRefError,
@@ -38,6 +39,7 @@ import {
   P_BRANCH,
   P_COMMIT,
   P_MERGE,
+  commitKey,
   P_REMOTE,
   P_TAG,
   parseReflogKey,
@@ -144,6 +146,14 @@ export interface CommitOptions {
   /** Ref-log message; default `commit: <first line of message>`. */
   reflogMessage?: string;
   mergeState?: Uint8Array | null;
+  /**
+   * The node store holding the tree chunks `root` reaches that are not written yet (on the
+   * same chunk store as this RefStore). They are written in the commit's own batch — chunks,
+   * commit object, ref move and ref-log entry in ONE atomic LevelDB write. The caller must
+   * keep other flushes of that node store out until `commit` returns (NodeStore.flush is not
+   * re-entrant). Absent: every chunk `root` reaches must already be stored.
+   */
+  pending?: Pick<NodeStore, 'flush'>;
 }
 
 export interface CommitResult extends EncodedCommit {
@@ -352,7 +362,7 @@ export class RefStore {
     const key = reflogKey(r.id, scn, time);
     ops.push({ type: 'put', key: P_BRANCH + name, value: encodeBranch(rec) });
     ops.push({ type: 'put', key, value });
-    ops.push({ type: 'put', key: P_COMMIT + next.toString(), value: EMPTY });
+    ops.push({ type: 'put', key: commitKey(next), value: EMPTY });
     if (txn > 0) ops.push({ type: 'put', key: txnKey(txn), value: encodeCounterValue(scn) });
     if (mergeState === null) ops.push({ type: 'del', key: P_MERGE + name });
     else if (mergeState !== undefined) ops.push({ type: 'put', key: P_MERGE + name, value: mergeState });
@@ -426,8 +436,7 @@ export class RefStore {
     this.check();
     const generation = nextGeneration(fields.parents.map((p) => this.commitOf(p).generation));
     const e = makeCommit({ ...fields, parents: [...fields.parents], generation });
-    await this.chunks.put(e.cid, e.bytes);
-    await this.meta.batch([{ type: 'put', key: P_COMMIT + e.cid.toString(), value: EMPTY }], { sync: false });
+    await putChunksWithMeta(this.chunks, [{ cid: e.cid, bytes: e.bytes }], this.meta, [{ type: 'put', key: commitKey(e.cid), value: EMPTY }]);
     return e;
   }
 
@@ -436,16 +445,17 @@ export class RefStore {
     this.check();
     if (cids.length === 0) return;
     await this.meta.batch(
-      cids.map((c) => ({ type: 'put' as const, key: P_COMMIT + c.toString(), value: EMPTY })),
+      cids.map((c) => ({ type: 'put' as const, key: commitKey(c), value: EMPTY })),
       { sync: false },
     );
   }
 
   /**
    * Record a commit on a branch: under the write queue, check the branch is writable and its
-   * head is `expectedHead` (else `REF_MOVED`), allocate the SCN, store the commit object, then
-   * move the head with its ref-log entry in one synced batch. Every chunk `root` reaches must
-   * already be stored.
+   * head is `expectedHead` (else `REF_MOVED`), allocate the SCN, then write the commit object
+   * and move the head with its ref-log entry in ONE atomic batch (synced unless the store was
+   * opened with `sync: false`) — with `pending`, the tree chunks too. Without `pending`, every
+   * chunk `root` reaches must already be stored.
    */
   async commit(branch: string, o: CommitOptions): Promise<CommitResult> {
     return this.exclusive(async () => {
@@ -472,10 +482,15 @@ export class RefStore {
         scn,
         generation,
       });
-      await this.chunks.put(e.cid, e.bytes);
-      this.commits.set(cidKey(e.cid), e.commit);
       const m = this.moveOps(branch, r, e.cid, scn, txn, msg, o.mergeState, time, ops);
-      await this.write(ops);
+      ops.push({ type: 'put', key: K_COUNTERS, value: encodeCounters(this.counters) });
+      const chunk = { cid: e.cid, bytes: e.bytes };
+      if (o.pending !== undefined) {
+        await o.pending.flush({ sync: this.sync, extra: [chunk], meta: { store: this.meta, ops } });
+      } else {
+        await putChunksWithMeta(this.chunks, [chunk], this.meta, ops, { sync: this.sync });
+      }
+      this.commits.set(cidKey(e.cid), e.commit);
       this.applyMove(branch, m);
       return { ...e, entry: m.entry };
     });
@@ -520,7 +535,7 @@ export class RefStore {
       await this.write([
         { type: 'put', key: P_BRANCH + name, value: encodeBranch(rec) },
         { type: 'put', key: reflogKey(id, scn, time), value },
-        { type: 'put', key: P_COMMIT + commit.toString(), value: EMPTY },
+        { type: 'put', key: commitKey(commit), value: EMPTY },
       ]);
       this.branches.set(name, rec);
       this.recordedScn = Math.max(this.recordedScn, scn);
@@ -777,7 +792,7 @@ export class RefStore {
       };
       await this.write([
         { type: 'put', key: P_TAG + name, value: encodeTag(rec) },
-        { type: 'put', key: P_COMMIT + commit.toString(), value: EMPTY },
+        { type: 'put', key: commitKey(commit), value: EMPTY },
       ]);
       this.tags.set(name, rec);
       this.recordedScn = Math.max(this.recordedScn, rec.scn);
@@ -822,7 +837,7 @@ export class RefStore {
       const rec: RemoteRecord = { head, updatedAt: this.clock(), scn };
       await this.write([
         { type: 'put', key: P_REMOTE + name, value: encodeRemote(rec) },
-        { type: 'put', key: P_COMMIT + head.toString(), value: EMPTY },
+        { type: 'put', key: commitKey(head), value: EMPTY },
       ]);
       this.recordedScn = scn;
       this.remotes.set(name, rec);

@@ -10,3 +10,5 @@ export * from './level-meta-store.js';
 export * from './open-storage.js';
 export { type LevelOpenOptions, type LevelTarget } from './level-db.js';
 export * from './packs.js';
+export { RedoLog, REDO_FILE, decodeRedo, encodeRedo } from './redo-log.js';
+export type { RawOp } from './level-db.js';

@@ -32,6 +32,13 @@ export interface LevelOpenOptions {
   compression?: boolean;
 }
 
+/** A raw LevelDB batch op (the key with its store prefix already in it). */
+export interface RawOp {
+  type: 'put' | 'del';
+  key: Uint8Array;
+  value?: Uint8Array;
+}
+
 /** Per-call options that make every operation read and write raw byte views. */
 export const VIEW = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 

@@ -8,7 +8,10 @@
  * (`openStorage` does).
  *
  * Durability: with `{sync: true}` the batch is fsynced before the promise resolves; without it
- * the write survives a process crash but not a machine crash. Every batch is atomic.
+ * the write survives a process crash but not a machine crash. Every batch is atomic. With a
+ * redo log (`openStorage` gives one), unsynced `batchAfter` writes (a commit's chunks and ref
+ * move) are appended to it synchronously and applied to LevelDB in the background; reads and
+ * other writes keep their order through it (redo-log.ts).
  */
 import { StoreClosedError } from '../errors/index.js';
 import {
@@ -22,8 +25,11 @@ import {
   type LevelOpenOptions,
   type LevelRoot,
   type LevelTarget,
+  type RawOp,
 } from './level-db.js';
 import type { MetaOp, MetaStore, MetaWriteOptions } from './meta-store.js';
+import type { RedoLog } from './redo-log.js';
+
 import { SerialQueue, checkMetaOps, checkOptionalBytes, sameBytes } from './meta-util.js';
 
 /** The sublevel that holds metadata in a database directory. */
@@ -34,6 +40,8 @@ export interface LevelMetaStoreOptions {
   ownsDatabase?: boolean;
   /** Name reported by `name` (default `level:<location>`). */
   name?: string;
+  /** The database's redo log (see redo-log.ts): unsynced commit batches go through it. */
+  redo?: RedoLog;
 }
 
 const encoder = new TextEncoder();
@@ -45,6 +53,7 @@ export class LevelMetaStore implements MetaStore {
   private readonly prefix: Uint8Array;
   private readonly owns: boolean;
   private readonly queue = new SerialQueue();
+  private readonly redo: RedoLog | undefined;
   private closed = false;
 
   constructor(target: LevelTarget, options: LevelMetaStoreOptions = {}) {
@@ -53,6 +62,7 @@ export class LevelMetaStore implements MetaStore {
     this.prefix = prefix;
     this.owns = options.ownsDatabase ?? false;
     this.name = options.name ?? `level:${root.location}`;
+    this.redo = options.redo;
   }
 
   /** Open (creating if missing) the database directory `path` and its metadata sublevel. */
@@ -77,6 +87,8 @@ export class LevelMetaStore implements MetaStore {
   getSync(key: string): Uint8Array | undefined {
     this.check();
     const k = this.keyOf(key);
+    const logged = this.redo?.lookup(k);
+    if (logged !== undefined) return logged === null ? undefined : logged.slice();
     try {
       const v = this.root.getSync(k, VIEW);
       return v === undefined ? undefined : plainView(v);
@@ -88,6 +100,7 @@ export class LevelMetaStore implements MetaStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     this.check();
     const k = this.keyOf(key);
+    if (this.redo !== undefined) await this.redo.drain();
     try {
       const v = await this.root.get(k, VIEW);
       return v === undefined ? undefined : plainView(v);
@@ -96,15 +109,29 @@ export class LevelMetaStore implements MetaStore {
     }
   }
 
-  private async write(ops: readonly MetaOp[], options: MetaWriteOptions | undefined): Promise<void> {
-    if (ops.length === 0) return;
-    const mapped = ops.map((op) =>
-      op.type === 'put'
-        ? { type: 'put' as const, key: this.keyOf(op.key), value: op.value.slice() }
-        : { type: 'del' as const, key: this.keyOf(op.key) },
-    );
+  /** Write `ops` (values already copied) after the raw ops `before`, as one LevelDB batch. */
+  private async write(ops: readonly MetaOp[], options: MetaWriteOptions | undefined, before?: readonly RawOp[]): Promise<void> {
+    if (ops.length === 0 && (before === undefined || before.length === 0)) return;
+    const mapped: RawOp[] = before === undefined ? [] : before.slice();
+    for (const op of ops) {
+      mapped.push(op.type === 'put' ? { type: 'put', key: this.keyOf(op.key), value: op.value } : { type: 'del', key: this.keyOf(op.key) });
+    }
+    const redo = this.redo;
+    if (redo !== undefined) {
+      if (before !== undefined && options?.sync !== true) {
+        // an unsynced commit batch: one synchronous append to the redo log
+        if (redo.full) await redo.quiesce();
+        try {
+          redo.append(mapped);
+        } catch (err) {
+          throw this.fail(err, 'write');
+        }
+        return;
+      }
+      await redo.quiesce();
+    }
     try {
-      await this.root.batch(mapped, { ...VIEW, sync: options?.sync === true });
+      await this.root.batch(mapped as { type: 'put'; key: Uint8Array; value: Uint8Array }[], { ...VIEW, sync: options?.sync === true });
     } catch (err) {
       throw this.fail(err, 'write');
     }
@@ -115,6 +142,23 @@ export class LevelMetaStore implements MetaStore {
     checkMetaOps(ops);
     const copy = ops.map((op) => (op.type === 'put' ? { ...op, value: op.value.slice() } : { ...op }));
     return this.queue.run(() => this.write(copy, options));
+  }
+
+  /** True when this store keeps its keys in the LevelDB database `root`. */
+  sharesDatabase(root: object): boolean {
+    return this.root === root;
+  }
+
+  /**
+   * Write raw LevelDB ops of the same database (e.g. a chunk store's puts, keys already
+   * prefixed) followed by `ops`, as ONE atomic batch, in this store's write queue. Used by
+   * `LevelChunkStore.putMany(…, {meta})`.
+   */
+  async batchAfter(raw: readonly RawOp[], ops: readonly MetaOp[], options?: MetaWriteOptions): Promise<void> {
+    this.check();
+    checkMetaOps(ops);
+    const copy = ops.map((op) => (op.type === 'put' ? { ...op, value: op.value.slice() } : { ...op }));
+    return this.queue.run(() => this.write(copy, options, raw));
   }
 
   async compareAndSwap(
@@ -131,6 +175,7 @@ export class LevelMetaStore implements MetaStore {
     const nxt = next?.slice();
     return this.queue.run(async () => {
       let current: Uint8Array | undefined;
+      if (this.redo !== undefined) await this.redo.drain();
       try {
         current = await this.root.get(k, VIEW);
       } catch (err) {
@@ -148,6 +193,7 @@ export class LevelMetaStore implements MetaStore {
     const start = this.keyOf(prefix);
     const end = upperBoundOf(start);
     const p = this.prefix.length;
+    if (this.redo !== undefined) await this.redo.drain();
     let it;
     try {
       it = this.root.iterator(end === undefined ? { gte: start, ...VIEW } : { gte: start, lt: end, ...VIEW });

@@ -16,13 +16,20 @@
  * any packed chunk whose base it deletes, in the same batch.
  *
  * Durability: `putMany(chunks, {sync: true})` writes one atomic LevelDB batch and fsyncs the
- * write-ahead log before resolving; without `sync` (and for `put`, `deleteMany`) the batch is in
+ * write-ahead log before resolving; with `{meta}` naming a `LevelMetaStore` on the same
+ * directory, that batch also holds the metadata ops (a commit's chunks, commit object, ref move
+ * and ref-log entry in one write); without `sync` (and for `put`, `deleteMany`) the batch is in
  * LevelDB's log in the OS page cache when the promise resolves: it survives a crash of the
  * process, not of the machine. A batch is atomic either way (all chunks or none after a crash).
+ * With the database's redo log (`openStorage`), an unsynced commit batch is appended to it and
+ * applied in the background: `getSync` looks in the log's overlay, asynchronous reads wait for
+ * it to drain, and other writes wait until it is applied and empty (redo-log.ts).
  */
 import { CID, bytesMatchCid, cidKey } from '../hash/index.js';
 import { ChunkNotFoundError, StoreClosedError } from '../errors/index.js';
-import type { Chunk, ChunkStore, VerifyReport } from './chunk-store.js';
+import type { Chunk, ChunkStore, PutManyOptions, VerifyReport } from './chunk-store.js';
+import { LevelMetaStore } from './level-meta-store.js';
+import type { RedoLog } from './redo-log.js';
 import {
   VIEW,
   concatBytes,
@@ -60,6 +67,8 @@ export interface LevelChunkStoreOptions {
   ownsDatabase?: boolean;
   /** Name reported by `name` (default `level:<location>`). */
   name?: string;
+  /** The database's redo log (redo-log.ts), shared with its meta store. */
+  redo?: RedoLog;
 }
 
 const ITER_BATCH = 1000;
@@ -84,6 +93,7 @@ export class LevelChunkStore implements ChunkStore {
   private readonly depsPrefix: Uint8Array | undefined;
   private packIndex: Promise<PackIndex> | undefined;
   private readonly readStored = (cid: CID): Uint8Array | undefined => this.storedSync(cid);
+  private readonly redo: RedoLog | undefined;
 
   /**
    * A chunk store on an open (or opening) ClassicLevel database or on a sublevel of one. Use
@@ -96,6 +106,7 @@ export class LevelChunkStore implements ChunkStore {
     this.upper = upperBoundOf(prefix);
     this.owns = options.ownsDatabase ?? false;
     this.name = options.name ?? `level:${root.location}`;
+    this.redo = options.redo;
     this.fastSync = hasViewDefaults(root);
     this.scratch = new Uint8Array(prefix.length + 36);
     this.scratch.set(prefix, 0);
@@ -162,6 +173,10 @@ export class LevelChunkStore implements ChunkStore {
       this.scratch.set(bytes, p);
       key = this.scratch;
     }
+    if (this.redo !== undefined && !this.redo.idle) {
+      const logged = this.redo.lookup(key);
+      if (logged !== undefined) return logged === null ? undefined : logged;
+    }
     let value: Uint8Array | undefined;
     try {
       value = this.fastSync ? this.root.getSync(key) : this.root.getSync(key, VIEW);
@@ -171,8 +186,19 @@ export class LevelChunkStore implements ChunkStore {
     return value === undefined ? undefined : plainView(value);
   }
 
+  /** Wait until everything the redo log holds is in LevelDB (before an asynchronous read). */
+  private async drained(): Promise<void> {
+    if (this.redo !== undefined) await this.redo.drain();
+  }
+
+  /** Wait until the redo log is applied and empty (before a write that bypasses it). */
+  private async quiesced(): Promise<void> {
+    if (this.redo !== undefined) await this.redo.quiesce();
+  }
+
   async get(cid: CID): Promise<Uint8Array> {
     this.check();
+    await this.drained();
     let value: Uint8Array | undefined;
     try {
       value = await this.root.get(this.keyOf(cid), VIEW);
@@ -187,6 +213,7 @@ export class LevelChunkStore implements ChunkStore {
     this.check();
     if (cids.length === 0) return [];
     const keys = cids.map((c) => this.keyOf(c));
+    await this.drained();
     let values: (Uint8Array | undefined)[];
     try {
       values = await this.root.getMany(keys, VIEW);
@@ -204,6 +231,7 @@ export class LevelChunkStore implements ChunkStore {
 
   async has(cid: CID): Promise<boolean> {
     this.check();
+    await this.drained();
     try {
       return await this.root.has(this.keyOf(cid), VIEW);
     } catch (err) {
@@ -215,6 +243,7 @@ export class LevelChunkStore implements ChunkStore {
     this.check();
     if (cids.length === 0) return [];
     const keys = cids.map((c) => this.keyOf(c));
+    await this.drained();
     try {
       return await this.root.hasMany(keys, VIEW);
     } catch (err) {
@@ -226,19 +255,28 @@ export class LevelChunkStore implements ChunkStore {
     await this.putMany([{ cid, bytes }]);
   }
 
-  async putMany(chunks: Iterable<Chunk>, options: { sync?: boolean } = {}): Promise<void> {
+  async putMany(chunks: Iterable<Chunk>, options: PutManyOptions = {}): Promise<void> {
     this.check();
     // Validate everything before writing anything: the batch is all or nothing.
-    const ops: { type: 'put'; key: Uint8Array; value: Uint8Array }[] = [];
+    const ops: { type: 'put' | 'del'; key: Uint8Array; value?: Uint8Array }[] = [];
     for (const c of chunks) {
       if (c === null || typeof c !== 'object') throw new TypeError('putMany expects {cid, bytes} objects');
       const key = this.keyOf(c.cid);
       if (!(c.bytes instanceof Uint8Array)) throw new TypeError(`The bytes of chunk ${String(c.cid)} must be a Uint8Array`);
       ops.push({ type: 'put', key, value: c.bytes });
     }
+    const sync = options.sync === true;
+    const rider = options.meta;
+    if (rider !== undefined && rider.store instanceof LevelMetaStore && rider.store.sharesDatabase(this.root)) {
+      // One atomic batch: the chunks, then the metadata ops (through the meta store's write queue).
+      await rider.store.batchAfter(ops, rider.ops, { sync });
+      rider.written = true;
+      return;
+    }
     if (ops.length === 0) return;
+    await this.quiesced();
     try {
-      await this.root.batch(ops, { ...VIEW, sync: options.sync === true });
+      await this.root.batch(ops as { type: 'put'; key: Uint8Array; value: Uint8Array }[], { ...VIEW, sync });
     } catch (err) {
       throw this.fail(err, 'write');
     }
@@ -251,6 +289,7 @@ export class LevelChunkStore implements ChunkStore {
       type: 'del' as const,
       key: this.keyOf(c),
     }));
+    await this.quiesced();
     const index = this.depsPrefix === undefined ? undefined : await this.loadPackIndex();
     if (index !== undefined && index.size > 0) {
       // Packed chunks whose base goes are rewritten raw in the same batch (the base is still
@@ -276,6 +315,7 @@ export class LevelChunkStore implements ChunkStore {
         }
       }
     }
+    await this.quiesced();
     try {
       await this.root.batch(ops, VIEW);
     } catch (err) {
@@ -298,6 +338,7 @@ export class LevelChunkStore implements ChunkStore {
   private async readPackIndex(): Promise<PackIndex> {
     const prefix = this.depsPrefix!;
     const index = new PackIndex();
+    await this.drained();
     const lt = upperBoundOf(prefix);
     const it = this.root.keys({ gte: prefix, ...(lt === undefined ? {} : { lt }), keyEncoding: 'view' });
     try {
@@ -331,6 +372,7 @@ export class LevelChunkStore implements ChunkStore {
       res.skipped = requests.length;
       return res;
     }
+    await this.quiesced();
     const index = await this.loadPackIndex();
     const overlay = new Map<string, Uint8Array>();
     const readStored = (c: CID): Uint8Array | undefined => overlay.get(cidKey(c)) ?? this.storedSync(c);
@@ -376,6 +418,7 @@ export class LevelChunkStore implements ChunkStore {
       res.bytesAfter += enc.length;
     }
     if (ops.length === 0) return res;
+    await this.quiesced();
     try {
       await this.root.batch(ops, VIEW);
     } catch (err) {
@@ -393,6 +436,7 @@ export class LevelChunkStore implements ChunkStore {
   async *cids(): AsyncIterable<CID> {
     this.check();
     const p = this.prefix.length;
+    await this.drained();
     let it;
     try {
       it = this.root.keys({ ...this.range(), keyEncoding: 'view' });
@@ -428,6 +472,7 @@ export class LevelChunkStore implements ChunkStore {
     const p = this.prefix.length;
     const corrupt: CID[] = [];
     let checked = 0;
+    await this.drained();
     let it;
     try {
       it = this.root.iterator({ ...this.range(), ...VIEW });
@@ -479,6 +524,7 @@ export class LevelChunkStore implements ChunkStore {
       (this.depsPrefix === undefined ? undefined : upperBoundOf(this.depsPrefix)) ??
       this.upper ??
       new Uint8Array(Math.max(1, this.prefix.length + 40)).fill(0xff);
+    await this.drained();
     try {
       await this.root.compactRange(this.prefix, end, { keyEncoding: 'view' });
     } catch (err) {

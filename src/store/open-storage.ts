@@ -17,9 +17,14 @@
  *   in the log in the OS page cache when its promise resolves: it survives a crash of the
  *   process, not of the operating system or the machine.
  * - `close()` does not fsync. Nothing is cached in this layer above LevelDB.
- * - Chunks and metadata are separate batches: write the chunks (unsynced is fine) and then move
- *   a ref with a synced compare-and-swap; a crash between the two leaves only unreferenced
- *   chunks, which GC removes.
+ * - Chunks and metadata can be separate batches: write the chunks (unsynced is fine) and then
+ *   move a ref with a synced compare-and-swap; a crash between the two leaves only unreferenced
+ *   chunks, which GC removes. A commit writes both in ONE batch: `chunks.putMany(chunks,
+ *   {meta: {store: meta, ops}})` (`putChunksWithMeta`).
+ * - Unsynced commit batches (`synchronous: 'normal'`) go through the redo log
+ *   (`heliosdb-redo.log` in the directory, redo-log.ts): one synchronous append — in the OS page
+ *   cache when the call returns, so a process crash loses nothing — then applied to LevelDB in
+ *   the background; opening replays it. Synced writes go to LevelDB directly.
  *
  * The directory is locked while open: a second open, from this or another process, fails with a
  * `StorageError` saying the folder is in use.
@@ -31,6 +36,7 @@ import { MemoryMetaStore } from './memory-meta-store.js';
 import { LevelChunkStore, CHUNK_SUBLEVEL } from './level-store.js';
 import { LevelMetaStore, META_SUBLEVEL } from './level-meta-store.js';
 import { VIEW, openLevelRoot, translateLevelError, type LevelOpenOptions } from './level-db.js';
+import { RedoLog } from './redo-log.js';
 
 export interface Storage {
   chunks: ChunkStore;
@@ -54,9 +60,16 @@ export async function openStorage(path?: string, options: LevelOpenOptions = {})
     };
   }
   const root = await openLevelRoot(path, options);
+  let redo: RedoLog;
+  try {
+    redo = await RedoLog.open(root, path);
+  } catch (err) {
+    await root.close().catch(() => undefined);
+    throw err;
+  }
   const name = `level:${path}`;
-  const chunks = new LevelChunkStore(root.sublevel(CHUNK_SUBLEVEL, VIEW), { name });
-  const meta = new LevelMetaStore(root.sublevel(META_SUBLEVEL, VIEW), { name });
+  const chunks = new LevelChunkStore(root.sublevel(CHUNK_SUBLEVEL, VIEW), { name, redo });
+  const meta = new LevelMetaStore(root.sublevel(META_SUBLEVEL, VIEW), { name, redo });
   let closing: Promise<void> | undefined;
   return {
     chunks,
@@ -65,11 +78,18 @@ export async function openStorage(path?: string, options: LevelOpenOptions = {})
       closing ??= (async () => {
         await meta.close();
         await chunks.close();
+        let redoFailure: unknown;
+        try {
+          await redo.close();
+        } catch (err) {
+          redoFailure = err;
+        }
         try {
           await root.close();
         } catch (err) {
           throw translateLevelError(err, root, `database ${path}`, 'close');
         }
+        if (redoFailure !== undefined) throw redoFailure;
       })();
       return closing;
     },

@@ -108,8 +108,55 @@ export function equalSpan(a: Uint8Array, as: number, b: Uint8Array, bs: number, 
  */
 export function commonPrefix(a: Uint8Array, da: DataView, as: number, b: Uint8Array, db: DataView, bs: number, len: number): number {
   let i = 0;
+  // sixteen bytes per step, one branch: the spans are usually equal for hundreds of bytes
+  const l16 = len - 15;
+  while (
+    i < l16 &&
+    ((da.getInt32(as + i) ^ db.getInt32(bs + i)) |
+      (da.getInt32(as + i + 4) ^ db.getInt32(bs + i + 4)) |
+      (da.getInt32(as + i + 8) ^ db.getInt32(bs + i + 8)) |
+      (da.getInt32(as + i + 12) ^ db.getInt32(bs + i + 12))) ===
+      0
+  ) {
+    i += 16;
+  }
   const l4 = len - 3;
   while (i < l4 && da.getInt32(as + i) === db.getInt32(bs + i)) i += 4;
   while (i < len && a[as + i] === b[bs + i]) i++;
   return i;
+}
+
+/**
+ * `compareRanges` four bytes at a time through DataViews over the same arrays (keys of one
+ * tree often share long prefixes).
+ */
+export function compareRangesWide(a: Uint8Array, da: DataView, as: number, ae: number, b: Uint8Array, db: DataView, bs: number, be: number): number {
+  const la = ae - as;
+  const lb = be - bs;
+  const n = la < lb ? la : lb;
+  let i = 0;
+  const n4 = n - 3;
+  while (i < n4 && da.getInt32(as + i) === db.getInt32(bs + i)) i += 4;
+  for (; i < n; i++) {
+    const d = a[as + i]! - b[bs + i]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/**
+ * `commonPrefix` for long spans: halves the window with the native comparison (when the
+ * runtime has one) while it is longer than a few hundred bytes, then scans the rest.
+ */
+export function mismatchAt(a: Uint8Array, da: DataView, as: number, b: Uint8Array, db: DataView, bs: number, len: number): number {
+  let lo = 0;
+  let hi = len;
+  if (nativeCompare !== undefined) {
+    while (hi - lo > 384) {
+      const mid = lo + ((hi - lo) >>> 1);
+      if (nativeCompare.call(a, b, bs + lo, bs + mid, as + lo, as + mid) === 0) lo = mid;
+      else hi = mid;
+    }
+  }
+  return lo + commonPrefix(a, da, as + lo, b, db, bs + lo, hi - lo);
 }

@@ -9,7 +9,7 @@
 import type { NodeStore } from '../node-store.js';
 import type { RangeOptions, TreeEntry } from '../tree-types.js';
 import { compareRanges, compareRangeTo } from './bytes.js';
-import { REC, view, type ProllyNode } from './node.js';
+import { PFX_WORDS, REC, view, type ProllyNode } from './node.js';
 
 /** The discriminator of `key` after a shared prefix of length `p` (see `ProllyNode`). */
 function discOf(key: Uint8Array, p: number): number {
@@ -24,13 +24,42 @@ function discOf(key: Uint8Array, p: number): number {
  */
 function lowerDisc(ix: ProllyNode, n: number, nf: number, qd: number): number {
   let lo = 0;
-  let hi = nf;
+  let hi = (n + 3) >>> 2;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ix[mid]! < qd) lo = mid + 1;
+    if (ix[2 * mid]! < qd) lo = mid + 1;
     else hi = mid;
   }
   // fence lo-1 < qd ≤ fence lo: the answer is in (4(lo-1), 4lo]
+  const end = 4 * lo < n ? 4 * lo : n;
+  let i = lo === 0 ? 0 : 4 * lo - 3;
+  while (i < end && ix[nf + REC * i]! < qd) i++;
+  return i;
+}
+
+/** Where `leafLowerDisc` drops the bytes it touches (so that the loads are kept). */
+let touched = 0;
+
+/**
+ * `lowerDisc` for a leaf, whose bytes are likely not in the CPU caches: once the fences have
+ * given the block of four, it loads a byte of each cache line of the block's keys (from the
+ * fence's key start) before it reads the block's records, so that both come from memory at
+ * once rather than one after the other.
+ */
+function leafLowerDisc(ix: ProllyNode, b: Uint8Array, n: number, nf: number, qd: number): number {
+  let lo = 0;
+  let hi = (n + 3) >>> 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ix[2 * mid]! < qd) lo = mid + 1;
+    else hi = mid;
+  }
+  const ks = ix[lo === 0 ? 1 : 2 * lo - 1]!;
+  const last = b.length - 1;
+  const t1 = ks + 64;
+  const t2 = ks + 128;
+  const t3 = ks + 192;
+  touched = b[ks]! ^ b[t1 < last ? t1 : last]! ^ b[t2 < last ? t2 : last]! ^ b[t3 < last ? t3 : last]!;
   const end = 4 * lo < n ? 4 * lo : n;
   let i = lo === 0 ? 0 : 4 * lo - 3;
   while (i < end && ix[nf + REC * i]! < qd) i++;
@@ -84,15 +113,30 @@ function searchTies(node: ProllyNode, lo: number, qd: number, key: Uint8Array, p
 export function searchNode(node: ProllyNode, key: Uint8Array, strict: boolean): number {
   const n = node.size;
   if (n === 0) return 0;
-  const b = node.bytes;
   const nf = node.nf;
   const p = node.pfx;
   const kl = key.length;
-  const s0 = node[nf + 1]!;
   const m = kl < p ? kl : p;
-  for (let j = 0; j < m; j++) {
-    const d = key[j]! - b[s0 + j]!;
+  // the shared prefix: its first bytes are in the index, next to the fences
+  const pw = nf - PFX_WORDS;
+  const mi = m < 4 * PFX_WORDS ? m : 4 * PFX_WORDS;
+  let j = 0;
+  for (; j + 4 <= mi; j += 4) {
+    const kw = ((key[j]! << 24) | (key[j + 1]! << 16) | (key[j + 2]! << 8) | key[j + 3]!) >>> 0;
+    const w = node[pw + (j >>> 2)]!;
+    if (kw !== w) return kw < w ? 0 : n;
+  }
+  for (; j < mi; j++) {
+    const d = key[j]! - ((node[pw + (j >>> 2)]! >>> (24 - ((j & 3) << 3))) & 255);
     if (d !== 0) return d < 0 ? 0 : n;
+  }
+  if (j < m) {
+    const b = node.bytes;
+    const s0 = node[nf + 1]!;
+    for (; j < m; j++) {
+      const d = key[j]! - b[s0 + j]!;
+      if (d !== 0) return d < 0 ? 0 : n;
+    }
   }
   if (kl < p) return 0;
   const qd = discOf(key, p);
@@ -112,14 +156,16 @@ export function findInLeaf(leaf: ProllyNode, key: Uint8Array): number {
   if (n === 0 || kl < p) return -1;
   const nf = leaf.nf;
   const qd = discOf(key, p);
-  let i = lowerDisc(leaf, n, nf, qd);
-  if (i === n || leaf[nf + REC * i] !== qd) return -1;
   const b = leaf.bytes;
+  let i = leafLowerDisc(leaf, b, n, nf, qd);
+  if (i === n || leaf[nf + REC * i] !== qd) return -1;
   let r = nf + REC * i;
   // usually one candidate: compare it whole
   let ks = leaf[r + 1]!;
   if (leaf[r + 2]! - ks === kl) {
     let j = 0;
+    const k4 = kl - 3;
+    while (j < k4 && ((b[ks + j]! ^ key[j]!) | (b[ks + j + 1]! ^ key[j + 1]!) | (b[ks + j + 2]! ^ key[j + 2]!) | (b[ks + j + 3]! ^ key[j + 3]!)) === 0) j += 4;
     while (j < kl && b[ks + j] === key[j]) j++;
     if (j === kl) return i;
   }
@@ -147,9 +193,8 @@ export function lookup(ns: NodeStore, root: ProllyNode, key: Uint8Array): Uint8A
   const i = findInLeaf(node, key);
   if (i < 0) return undefined;
   const r = node.nf + REC * i;
-  const b = node.bytes;
-  const vs = node[r + 3]!;
-  return new Uint8Array(b.buffer, b.byteOffset + vs, node[r + 4]! - vs);
+  // measured on random gets over a 1M-entry tree: a little faster than `view` here
+  return node.bytes.subarray(node[r + 3]!, node[r + 4]!);
 }
 
 /** Number of entries with key < `key` (or ≤ `key` when `inclusive`). */

@@ -17,7 +17,7 @@ import {
 import {
   allocNode,
   CID_BYTES,
-  fenceCount,
+  recordBase,
   headSize,
   LINK_BYTES,
   linkBase,
@@ -240,7 +240,7 @@ export class LeafWriter {
     writeHead(bytes, p + 5, 4, n);
     bytes.set(this.vb.subarray(0, this.vp), valBase);
     const so = this.so;
-    for (let i = 0, r = fenceCount(n), d = 0; i < n; i++, r += REC, d += 4) {
+    for (let i = 0, r = recordBase(n), d = 0; i < n; i++, r += REC, d += 4) {
       ix[r + 1] = so[d]! + keyBase;
       ix[r + 2] = so[d + 1]! + keyBase;
       ix[r + 3] = so[d + 2]! + valBase;
@@ -362,7 +362,7 @@ export class InternalWriter {
       cum[i] = total += c;
     }
     const so = this.so;
-    for (let i = 0, r = fenceCount(n); i < n; i++, r += REC) {
+    for (let i = 0, r = recordBase(n); i < n; i++, r += REC) {
       ix[r + 1] = so[2 * i]! + keyBase;
       ix[r + 2] = so[2 * i + 1]! + keyBase;
     }

@@ -3,7 +3,9 @@
  * (the current root, decoded), the single-writer lock, and the commit path:
  *
  *   transaction state → new Table/Root chunks (pending) → one NodeStore flush (one batch)
- *   → RootStore.publish (compare-and-swap of the root pointer, synced) → new committed catalog.
+ *   → RootStore.publish (compare-and-swap of the root pointer, synced) → new committed catalog;
+ *   or, for a RootStore that `writesPending` (the versioning layer's branches), publish writes
+ *   the pending chunks with the commit and the ref move in ONE batch, under the flush lock.
  *
  * Readers never wait: a statement or transaction reads the catalog that was committed when it
  * started, which never changes (trees are immutable).
@@ -125,13 +127,20 @@ export class Engine {
     const built = tx.buildRoot(this.schemas);
     if (!built) return;
     if (this.current.rootCid && built.rootCid.equals(this.current.rootCid)) return;
+    const info = { statements: tx.statements, ...tx.commitInfo };
     await this.flushLock.acquire();
     try {
-      await this.ns.flush({ sync: false });
+      if (this.roots.writesPending === true) {
+        // The chunks go out in the commit's own batch (one LevelDB write per commit); the
+        // flush lock keeps other flushes of the shared NodeStore out meanwhile.
+        await this.roots.publish(this.current.rootCid, built.rootCid, info, this.ns);
+      } else {
+        await this.ns.flush({ sync: false });
+      }
     } finally {
       this.flushLock.release();
     }
-    await this.roots.publish(this.current.rootCid, built.rootCid, { statements: tx.statements, ...tx.commitInfo });
+    if (this.roots.writesPending !== true) await this.roots.publish(this.current.rootCid, built.rootCid, info);
     this.current = built.catalog;
   }
 }

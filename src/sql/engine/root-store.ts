@@ -5,6 +5,7 @@
  * into a commit on the session's branch.
  */
 import type { CID } from '../../hash/index.js';
+import type { NodeStore } from '../../objects/index.js';
 
 export interface CommitInfo {
   /** SQL text of the statements that changed data or schema, in order. */
@@ -20,8 +21,13 @@ export interface RootStore {
   load(): Promise<CID | undefined>;
   /**
    * Make `next` the committed root if the current one is still `expected` (compare-and-swap),
-   * durably. Every chunk `next` reaches is stored before this is called. Throws when the root
-   * moved (another writer) or the write fails; the engine then keeps its old state.
+   * durably. Every chunk `next` reaches is stored before this is called — unless the store
+   * sets `writesPending`: then the engine passes its NodeStore as `pending` without flushing
+   * it, and `publish` writes those chunks itself, before or with the root move (one atomic
+   * batch). Throws when the root moved (another writer) or the write fails; the engine then
+   * keeps its old state.
    */
-  publish(expected: CID | undefined, next: CID, info: CommitInfo): Promise<void>;
+  publish(expected: CID | undefined, next: CID, info: CommitInfo, pending?: NodeStore): Promise<void>;
+  /** True when `publish` takes the unflushed chunks (`pending`) and writes them itself. */
+  readonly writesPending?: boolean;
 }

@@ -8,7 +8,8 @@
  * Versioning modes:
  * - `transaction` (default): the branch's `RootStore.publish` is a `RefStore.commit` — every
  *   transaction that changes data becomes a commit (author, message, timestamp, transaction id,
- *   SCN) and the branch head moves in one synced batch.
+ *   SCN); its tree chunks, the commit object and the branch move with its ref-log entry are ONE
+ *   atomic batch (synced with `synchronous: 'full'`).
  * - `manual`: `publish` moves the branch's working root, kept under the meta key
  *   `version/working/<branch>` (synced compare-and-swap); `commit()` records it as a commit;
  *   `reset()` drops it.
@@ -93,8 +94,20 @@ export function commitRecord(branch: string, r: CommitResult): CommitRecord {
 class BranchRoots implements RootStore {
   /** The working root stored under the meta key (manual mode), as stored bytes. */
   private stored: Uint8Array | undefined;
-  /** Called with each commit made through this branch. */
-  lastCommit: CommitRecord | undefined;
+  /** The latest commit made through this branch (its record is built when first asked for). */
+  private last: CommitRecord | { branch: string; result: CommitResult } | undefined;
+
+  get lastCommit(): CommitRecord | undefined {
+    const l = this.last;
+    if (l === undefined || !('result' in l)) return l;
+    const rec = commitRecord(l.branch, l.result);
+    this.last = rec;
+    return rec;
+  }
+
+  set lastCommit(rec: CommitRecord | undefined) {
+    this.last = rec;
+  }
 
   constructor(
     private readonly vc: VersionControl,
@@ -112,10 +125,18 @@ class BranchRoots implements RootStore {
     return this.vc.rootOf(b.head);
   }
 
-  async publish(expected: CID | undefined, next: CID, info: CommitInfo): Promise<void> {
+  /** `publish` writes the engine's pending chunks itself (in the commit's batch). */
+  readonly writesPending = true;
+
+  async publish(expected: CID | undefined, next: CID, info: CommitInfo, pending?: NodeStore): Promise<void> {
     const vc = this.vc;
     const b = vc.refs.requireBranch(this.name);
     if (b.readOnly) throw new ReadOnlyBranchError(this.name);
+    if (pending !== undefined && (vc.mode === 'manual' || (await vc.merges.load(this.name)) !== undefined)) {
+      // Working-root moves are separate writes: the chunks go first.
+      await pending.flush({ sync: false });
+      pending = undefined;
+    }
     if (await vc.merges.publish(this.name, expected, next)) return;
     if (vc.mode === 'manual') {
       const ok = await vc.meta.compareAndSwap(WORKING + this.name, this.stored, next.bytes, { sync: vc.sync });
@@ -124,9 +145,9 @@ class BranchRoots implements RootStore {
       return;
     }
     const head = b.head;
-    const headRoot = vc.rootOf(head).toString();
-    if (expected !== undefined && headRoot !== expected.toString()) {
-      throw new RefMovedError(this.name, expected.toString(), head.toString());
+    const want: CID | undefined = expected;
+    if (want !== undefined && !vc.rootOf(head).equals(want)) {
+      throw new RefMovedError(this.name, String(want), head.toString());
     }
     const r = await vc.refs.commit(this.name, {
       expectedHead: head,
@@ -134,8 +155,9 @@ class BranchRoots implements RootStore {
       author: info.author ?? vc.author,
       message: info.message ?? generatedMessage(info.statements),
       txn: vc.refs.allocateTxn(),
+      ...(pending !== undefined ? { pending } : {}),
     });
-    this.lastCommit = commitRecord(this.name, r);
+    this.last = { branch: this.name, result: r };
   }
 
   /** Manual mode: forget the stored working root (it equals the head again). */
