@@ -50,7 +50,8 @@ console.log(line(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
 console.log('\nratio = HeliosDB Nano cost ÷ SQLite cost for the same work (below 1: HeliosDB Nano is faster)');
-if (!quick) {
+// HDB_BENCH_ONLY (a suite's single-case knob) runs part of a suite: keep results.json as it is.
+if (!quick && !process.env.HDB_BENCH_ONLY) {
   const file = join(here, 'results.json');
   const ran = new Set(all.map((r) => r.suite));
   const kept = existsSync(file)

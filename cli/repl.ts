@@ -3,7 +3,9 @@
  * history (`~/.heliosdb_history`, or `HELIOSDB_HISTORY`), meta-commands (`\branches`, `\use`,
  * `\log`, `\dt`, `\d`, `\timing`, `\format`, `\help`, `\q`), a prompt showing the branch and
  * marking read-only (`heliosdb [audit ro]>`), aligned tables with a row count, and errors that
- * point at the position in the statement.
+ * point at the position in the statement. Ctrl-C while a statement runs cancels it (`INTERRUPTED`,
+ * its changes undone, the shell and any open transaction stay; see ./ctrl-c.ts); Ctrl-C at the
+ * prompt ends the shell. `HELIOSDB_REPL_CTRL_C=1` arms the Ctrl-C watcher without a terminal (tests).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -14,6 +16,7 @@ import { parseFormat, type CliContext, type OutputFormat } from './context.js';
 import { splitSql, onlyComments } from './format.js';
 import { describeSqlError, lit, runStatement } from './sql-runner.js';
 import { shortId } from './history-view.js';
+import { CtrlC } from './ctrl-c.js';
 
 const HELP = `Meta-commands:
   \\branches          list branches (* marks the current one)
@@ -46,7 +49,8 @@ export async function startRepl(ctx: CliContext, options: { dir?: string; branch
     history = [];
   }
   const rl = createInterface({ input, output: ctx.out, terminal, history, historySize: 1000, removeHistoryDuplicates: true });
-  const state = { format: options.format ?? ('table' as OutputFormat), timing: false, buffer: '', quit: false };
+  const state: ReplState = { format: options.format ?? ('table' as OutputFormat), timing: false, buffer: '', quit: false, ctrlC: undefined };
+  if (terminal || ctx.env.HELIOSDB_REPL_CTRL_C === '1') state.ctrlC = new CtrlC(input, () => rl.close());
   const prompt = () => {
     const ro = db.readOnly ? ' ro' : '';
     const p = state.buffer.trim() === '' ? `heliosdb [${db.branch}${ro}]> ` : `${' '.repeat(`heliosdb [${db.branch}${ro}]`.length - 3)}...> `;
@@ -81,15 +85,25 @@ export async function startRepl(ctx: CliContext, options: { dir?: string; branch
     if (!state.quit && state.buffer.trim() !== '') await runOne(ctx, db, state.buffer.trim(), state);
   } finally {
     rl.close();
+    await state.ctrlC?.close();
     await db.close();
     if (!terminal) ctx.print('');
   }
 }
 
-async function runOne(ctx: CliContext, db: Database, sql: string, state: { format: OutputFormat; timing: boolean }): Promise<void> {
+interface ReplState {
+  format: OutputFormat;
+  timing: boolean;
+  buffer: string;
+  quit: boolean;
+  ctrlC: CtrlC | undefined;
+}
+
+async function runOne(ctx: CliContext, db: Database, sql: string, state: ReplState): Promise<void> {
   const t0 = performance.now();
   try {
-    const r = await runStatement(db, sql);
+    const c = state.ctrlC;
+    const r = c ? await c.run((signal) => runStatement(db, sql, { signal })) : await runStatement(db, sql);
     const ms = performance.now() - t0;
     if (r.reader) ctx.printRows(r.rows, r.columns, state.format);
     else ctx.print(`OK${r.changes > 0 ? `, ${r.changes} row${r.changes === 1 ? '' : 's'} changed` : ''}`);

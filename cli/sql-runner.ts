@@ -3,7 +3,7 @@
  * queries, change counts for writes), SQL quoting helpers, and error text that points at the
  * position in the statement (line, column, a caret under the offending token).
  */
-import { HeliosError, type Connection } from '../src/index.js';
+import { HeliosError, type Connection, type QueryOptions } from '../src/index.js';
 
 /** What one statement produced. */
 export interface StatementResult {
@@ -15,17 +15,17 @@ export interface StatementResult {
 
 const ROW_STATEMENTS = /^\s*(SHOW|MERGE|CALL|RESOLVE|PRAGMA|EXPLAIN|VALUES|WITH|SELECT)\b/i;
 
-/** Run one statement: a query gives rows, a write its change count. */
-export async function runStatement(db: Connection, sql: string): Promise<StatementResult> {
+/** Run one statement: a query gives rows, a write its change count (`options`: time limit, cancellation). */
+export async function runStatement(db: Connection, sql: string, options?: QueryOptions): Promise<StatementResult> {
   const stmt = db.prepare(sql);
   const reader = stmt.reader;
   if (reader || ROW_STATEMENTS.test(sql)) {
-    const rows = await db.query<Record<string, unknown>>(sql);
+    const rows = await db.query<Record<string, unknown>>(sql, undefined, options);
     let columns = reader ? stmt.columns().map((c) => c.name) : [];
     if (columns.length === 0) columns = unionKeys(rows);
     return { reader: reader || rows.length > 0 || columns.length > 0, columns, rows, changes: 0 };
   }
-  const r = await db.run(sql);
+  const r = await db.run(sql, undefined, options);
   return { reader: false, columns: [], rows: [], changes: r.changes };
 }
 

@@ -9,7 +9,8 @@
  * - diff of two versions differing in 1 row of 1M (100K --quick) ≤ 5 ms, and in 1,000 rows of
  *   100K ≤ 15 ms; SQLite: ATTACH + EXCEPT both ways;
  * - autocommit single-row INSERT, each its own commit, ≥ 25% of SQLite's rate, with
- *   `synchronous: 'normal'` (comparable durability: survives a process crash) and 'full';
+ *   `synchronous: 'normal'` (survives a process crash) against SQLite WAL NORMAL, and 'full'
+ *   (fsync per commit) against SQLite WAL FULL (`HDB_BENCH_ONLY=autocommit` runs only this);
  * - history of one row across 10K commits (2K --quick) ≤ 50 ms.
  */
 import { copyFileSync, readdirSync, statSync } from 'node:fs';
@@ -55,9 +56,48 @@ function dirSize(dir: string): number {
   return n;
 }
 
+/** 3. autocommit single-row INSERT, each its own commit (`HDB_BENCH_ONLY=autocommit` runs only this). */
+async function autocommitRows(ctx: { quick: boolean; tmpDir: string }): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  const N = ctx.quick ? 2_000 : 10_000;
+  // Like with like: synchronous=normal (survives a process crash) against SQLite WAL NORMAL,
+  // synchronous=full (fsync per commit) against SQLite WAL FULL.
+  const sqliteRate = (sync: 'NORMAL' | 'FULL', n: number): number => {
+    const s3 = new BetterSqlite3(join(ctx.tmpDir, `ins-${sync}.sqlite`));
+    s3.pragma('journal_mode = WAL');
+    s3.pragma(`synchronous = ${sync}`);
+    s3.exec(DDL);
+    const s3i = s3.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?)');
+    const t = now();
+    for (let i = 0; i < n; i++) s3i.run(i + 1, 'x', 1.5, i);
+    const r = n / ((now() - t) / 1000);
+    s3.close();
+    return r;
+  };
+  const sqRates = { normal: sqliteRate('NORMAL', N), full: sqliteRate('FULL', Math.min(N, 2_000)) };
+  let t0: number;
+  for (const mode of ['normal', 'full'] as const) {
+    const dir = join(ctx.tmpDir, `ins-${mode}`);
+    const d = await open(dir, { synchronous: mode });
+    await d.exec(DDL);
+    const ins = d.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?)');
+    const size0 = dirSize(dir);
+    const n = mode === 'full' ? Math.min(N, 2_000) : N;
+    t0 = now();
+    for (let i = 0; i < n; i++) await ins.run(i + 1, 'x', 1.5, i);
+    const rate = n / ((now() - t0) / 1000);
+    const grown = (dirSize(dir) - size0) / n;
+    out.push(rateRow(`autocommit INSERT, one commit each (synchronous=${mode})`, 'commits/s', rate, sqRates[mode], '≥ 25% of SQLite', `SQLite WAL ${mode.toUpperCase()}; ${Math.round(grown)} B on disk per commit (before compaction)`));
+    await d.close();
+  }
+  return out;
+}
+
 export default {
   name: 'versioning',
   async run(ctx) {
+    if (process.env.HDB_BENCH_ONLY === 'autocommit') return autocommitRows(ctx);
+    if (process.env.HDB_BENCH_ONLY === 'history') return [await historyRow(ctx)];
     const out: BenchResult[] = [];
     const big = ctx.quick ? 100_000 : 1_000_000;
     const mid = ctx.quick ? 20_000 : 100_000;
@@ -141,30 +181,7 @@ export default {
     await db2.close();
 
     // ── 3. autocommit single-row INSERT, each its own commit ──
-    const N = ctx.quick ? 2_000 : 10_000;
-    const s3 = new BetterSqlite3(join(ctx.tmpDir, 'ins.sqlite'));
-    s3.pragma('journal_mode = WAL');
-    s3.pragma('synchronous = NORMAL');
-    s3.exec(DDL);
-    const s3i = s3.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?)');
-    t0 = now();
-    for (let i = 0; i < N; i++) s3i.run(i + 1, 'x', 1.5, i);
-    const sqRate = N / ((now() - t0) / 1000);
-    s3.close();
-    for (const mode of ['normal', 'full'] as const) {
-      const dir = join(ctx.tmpDir, `ins-${mode}`);
-      const d = await open(dir, { synchronous: mode });
-      await d.exec(DDL);
-      const ins = d.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?)');
-      const size0 = dirSize(dir);
-      const n = mode === 'full' ? Math.min(N, 2_000) : N;
-      t0 = now();
-      for (let i = 0; i < n; i++) await ins.run(i + 1, 'x', 1.5, i);
-      const rate = n / ((now() - t0) / 1000);
-      const grown = (dirSize(dir) - size0) / n;
-      out.push(rateRow(`autocommit INSERT, one commit each (synchronous=${mode})`, 'commits/s', rate, sqRate, '≥ 25% of SQLite', `SQLite WAL NORMAL; ${Math.round(grown)} B on disk per commit (before compaction)`));
-      await d.close();
-    }
+    out.push(...(await autocommitRows(ctx)));
 
     // ── 4. AS OF TIMESTAMP resolution with many commits; history of one row across many commits ──
     const C = ctx.quick ? 10_000 : 100_000;
@@ -190,20 +207,24 @@ export default {
     out.push({ name: `AS OF TIMESTAMP resolution, ${C / 1000}K commits`, unit: 'µs', heliosdb: round(median(runs)), target: '≤ 100 µs', note: 'parse + ref-log binary search' });
     await d4.close();
 
-    // History of one row across H commits (each commit changes it).
-    const H = ctx.quick ? 2_000 : 10_000;
-    const d5 = await open(join(ctx.tmpDir, 'hist-row'), { synchronous: 'normal' });
-    await d5.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)');
-    await d5.run('INSERT INTO t VALUES (1, 0), (2, 0)');
-    const u5 = d5.prepare('UPDATE t SET v = ? WHERE id = 1');
-    for (let i = 1; i < H; i++) await u5.run(i);
-    const hq = d5.prepare(`SELECT * FROM heliosdb_history('t') WHERE id = 1`);
-    t0 = now();
-    const hn = (await hq.all()).length;
-    const cold = now() - t0;
-    const hist = await timeMedian(() => hq.all(), 5, 1);
-    out.push(timeRow(`history of one row across ${H / 1000}K commits`, hist, undefined, '≤ 50 ms', `${hn} versions; first run ${round(cold)} ms`));
-    await d5.close();
+    out.push(await historyRow(ctx));
     return out;
   },
 } satisfies Suite;
+
+/** History of one row across H commits, each changing it (`HDB_BENCH_ONLY=history` runs only this). */
+async function historyRow(ctx: { quick: boolean; tmpDir: string }): Promise<BenchResult> {
+  const H = ctx.quick ? 2_000 : 10_000;
+  const d5 = await open(join(ctx.tmpDir, 'hist-row'), { synchronous: 'normal' });
+  await d5.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)');
+  await d5.run('INSERT INTO t VALUES (1, 0), (2, 0)');
+  const u5 = d5.prepare('UPDATE t SET v = ? WHERE id = 1');
+  for (let i = 1; i < H; i++) await u5.run(i);
+  const hq = d5.prepare(`SELECT * FROM heliosdb_history('t') WHERE id = 1`);
+  const t0 = now();
+  const hn = (await hq.all()).length;
+  const cold = now() - t0;
+  const hist = await timeMedian(() => hq.all(), 5, 1);
+  await d5.close();
+  return timeRow(`history of one row across ${H / 1000}K commits`, hist, undefined, '≤ 50 ms', `${hn} versions; first run ${round(cold)} ms`);
+}

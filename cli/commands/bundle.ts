@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { transferProgress, transferText } from './remote.js';
+import { printRefUpdates, transferProgress, transferText } from './remote.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const bundle = program
@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  $ heliosdb-nano bundle create edge.car main --since hub/main\n  $ heliosdb-nano bundle import edge.car --as edge\n  $ heliosdb-nano merge edge/main');
   bundle
     .command('create')
-    .description('write branches/tags (default: the current branch) and their history into a .car file')
+    .description('write branches/tags (default: the current branch) and their history into a new .car file (replaced when complete)')
     .argument('<file>', 'bundle file to write')
     .argument('[refs...]', 'branches, tags or remote-tracking refs')
     .option('--since <refs...>', 'leave out what these refs reach (the receiver has it): an incremental bundle')
@@ -41,18 +41,20 @@ export function register(program: Command, ctx: CliContext): void {
     .description('read a .car bundle into remote-tracking refs <as>/<branch> (and its tags)')
     .argument('<file>', 'bundle file')
     .option('--as <name>', 'remote name for its branches', 'bundle')
+    .option('-p, --prune', 'delete <as>/<branch> refs of branches the bundle no longer has')
     .action(
-      ctx.action(async (file: string, o: { as: string }) => {
+      ctx.action(async (file: string, o: { as: string; prune?: boolean }) => {
         await ctx.withDb(async (db) => {
           const bar = transferProgress(ctx, 'import');
           try {
-            const r = await db.bundle.import(resolve(ctx.cwd, file), { as: o.as, onProgress: bar.onProgress });
+            const r = await db.bundle.import(resolve(ctx.cwd, file), { as: o.as, prune: o.prune === true, onProgress: bar.onProgress });
             bar.stop();
             if (ctx.json) ctx.printJson(r);
             else {
-              for (const u of r.updated) ctx.print(`${u.from ? u.from.slice(0, 12) + '..' : '[new] '}${u.to.slice(0, 12)}  ${u.ref}`);
+              printRefUpdates(ctx, r);
               ctx.note(transferText(r));
             }
+            if (r.rejected.length > 0) process.exitCode = 1;
           } finally {
             bar.stop();
           }

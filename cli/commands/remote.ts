@@ -6,11 +6,10 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { CliContext } from '../context.js';
-import type { TransferProgress } from '../../src/index.js';
+import type { FetchResult, TransferProgress } from '../../src/index.js';
 
-/** A progress reporter for chunk transfers: a bar on stderr when it is a terminal. */
-export function transferProgress(ctx: CliContext, label: string): { onProgress: (p: TransferProgress) => void; stop(): void } {
-  const err = process.stderr;
+/** A progress reporter for chunk transfers: a bar on stderr (or `err`) when it is a terminal. */
+export function transferProgress(ctx: Pick<CliContext, 'json'>, label: string, err: NodeJS.WriteStream = process.stderr): { onProgress: (p: TransferProgress) => void; stop(): void } {
   if (err.isTTY !== true || ctx.json) return { onProgress: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     { format: `${label} {chunks} chunks | {mb} MB | {rate} MB/s | {skipped} skipped`, stream: err, hideCursor: true, clearOnComplete: false },
@@ -30,6 +29,13 @@ export function transferProgress(ctx: CliContext, label: string): { onProgress: 
       if (started) bar.stop();
     },
   };
+}
+
+/** The ref changes of a fetch or bundle import, one line each (rejected tags on stderr). */
+export function printRefUpdates(ctx: CliContext, r: FetchResult): void {
+  for (const u of r.updated) ctx.print(`${u.from ? u.from.slice(0, 12) + '..' : '[new] '}${u.to.slice(0, 12)}  ${u.ref}`);
+  for (const p of r.pruned) ctx.print(`[deleted]  ${p}`);
+  for (const x of r.rejected) ctx.note(`! [rejected] ${x.ref} (would clobber the local ${x.ref} at ${x.from?.slice(0, 12) ?? '?'}; tags never move)`);
 }
 
 /** Human text for a transfer. */

@@ -2,7 +2,8 @@
  * `heliosdb-nano reset [<ref>] [--hard]`, like git: with a ref, move the current branch's head
  * to that version (recorded in the ref log, so `reset <old head>` undoes it); in manual
  * versioning `--hard` also discards the uncommitted changes, without it they are kept and show
- * against the new head. `reset --hard` alone discards the uncommitted changes.
+ * against the new head. `reset --hard` alone discards the uncommitted changes. As in git, a
+ * hard reset during a merge aborts the merge (a plain `reset <ref>` is refused then).
  */
 import type { Command } from 'commander';
 import { UsageError, type CliContext } from '../context.js';
@@ -21,16 +22,22 @@ export function register(program: Command, ctx: CliContext): void {
         await ctx.withDb(async (db) => {
           const before = await db.status();
           if (ref === undefined) {
-            await db.reset({ hard: true });
-            if (ctx.json) ctx.printJson({ branch: db.branch, discarded: before });
-            else ctx.print(before.length === 0 ? `Nothing to reset on ${db.branch}.` : `Discarded uncommitted changes in ${before.length} table${before.length === 1 ? '' : 's'} on ${db.branch}.`);
+            const r = await db.reset({ hard: true });
+            // During a merge, status shows the merge's work: that is what the abort dropped.
+            const discarded = r.mergeAborted !== undefined ? [] : before;
+            if (ctx.json) ctx.printJson({ branch: db.branch, discarded, ...(r.mergeAborted !== undefined ? { mergeAborted: r.mergeAborted } : {}) });
+            else {
+              if (r.mergeAborted !== undefined) ctx.print(`Merge of ${r.mergeAborted} into ${db.branch} aborted.`);
+              if (r.mergeAborted === undefined || discarded.length > 0) ctx.print(discarded.length === 0 ? `Nothing to reset on ${db.branch}.` : `Discarded uncommitted changes in ${discarded.length} table${discarded.length === 1 ? '' : 's'} on ${db.branch}.`);
+            }
             return;
           }
           const r = await db.reset(ref, { hard: o.hard === true });
+          if (r.mergeAborted !== undefined && !ctx.json) ctx.print(`Merge of ${r.mergeAborted} into ${r.branch} aborted.`);
           const after = await db.status();
           const discarded = o.hard ? before : [];
           if (ctx.json) {
-            ctx.printJson({ branch: r.branch, from: r.from, to: r.to, discarded, uncommitted: after });
+            ctx.printJson({ branch: r.branch, from: r.from, to: r.to, discarded, uncommitted: after, ...(r.mergeAborted !== undefined ? { mergeAborted: r.mergeAborted } : {}) });
             return;
           }
           const [c] = await db.log(r.to, { limit: 1 });

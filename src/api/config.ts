@@ -5,10 +5,13 @@
  * may pass the same settings to `open()` (`versioning`, `author`, `timeTravel`, `retention`).
  *
  * Keys: `database.path`, `storage.time_travel_enabled`, `snapshot.min_retention_seconds`,
- * `snapshot.max_snapshots`, `snapshot.auto_gc_enabled`, `versioning`, `author`.
+ * `snapshot.max_snapshots`, `snapshot.auto_gc_enabled`, `versioning`, `author`,
+ * `statement_timeout_ms` (default time limit of a statement; 0: none).
  */
 import { parse as parseToml, stringify as stringifyToml, TomlError } from 'smol-toml';
+import { isDeepStrictEqual } from 'node:util';
 import { HeliosError } from '../errors/index.js';
+import { editTomlKey } from './config-edit.js';
 import type { VersioningMode } from '../sql/index.js';
 
 /** An invalid configuration value or file. Code `INVALID_CONFIG`. */
@@ -48,6 +51,8 @@ export interface HeliosConfig {
   };
   versioning: VersioningMode;
   author?: string;
+  /** Default time limit of a statement in ms (0 or unset: none). */
+  statementTimeoutMs?: number;
 }
 
 /** A parsed configuration with the warnings it produced (unknown keys). */
@@ -77,6 +82,7 @@ export const CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'snapshot.min_retention_seconds': nonNegInt,
   'snapshot.max_snapshots': posInt,
   'snapshot.auto_gc_enabled': bool,
+  statement_timeout_ms: nonNegInt,
 };
 
 /** Keys of the use-case documents that have no effect in HeliosDB Nano: accepted with a note. */
@@ -150,6 +156,9 @@ export function parseConfigObject(obj: Record<string, unknown>, source = 'helios
       case 'snapshot.auto_gc_enabled':
         c.snapshot.autoGcEnabled = num as boolean;
         break;
+      case 'statement_timeout_ms':
+        c.statementTimeoutMs = num as number;
+        break;
     }
   }
   return { config: c, warnings };
@@ -169,11 +178,11 @@ export function loadConfigFile(textOrUndefined: string | undefined, source = 'he
 }
 
 /** The `open()` options a configuration asks for. */
-export function configToOpenOptions(c: HeliosConfig): { versioning: VersioningMode; author?: string; timeTravel: boolean; retention: RetentionOptions } {
+export function configToOpenOptions(c: HeliosConfig): { versioning: VersioningMode; author?: string; timeTravel: boolean; retention: RetentionOptions; statementTimeoutMs?: number } {
   const retention: RetentionOptions = { autoGc: c.snapshot.autoGcEnabled };
   if (c.snapshot.minRetentionSeconds !== undefined) retention.minRetentionSeconds = c.snapshot.minRetentionSeconds;
   if (c.snapshot.maxSnapshots !== undefined) retention.maxSnapshots = c.snapshot.maxSnapshots;
-  return { versioning: c.versioning, ...(c.author !== undefined ? { author: c.author } : {}), timeTravel: c.storage.timeTravelEnabled, retention };
+  return { versioning: c.versioning, ...(c.author !== undefined ? { author: c.author } : {}), timeTravel: c.storage.timeTravelEnabled, retention, ...(c.statementTimeoutMs ? { statementTimeoutMs: c.statementTimeoutMs } : {}) };
 }
 
 /** Parse a command-line text as a value for `key` (`true`, numbers, strings). */
@@ -187,7 +196,11 @@ export function parseConfigValueText(key: string, raw: string): unknown {
   return v;
 }
 
-/** Set a key in the TOML text (validated); returns the new text. Comments are not kept. */
+/**
+ * Set a key in the TOML text (validated); returns the new text. Only the key's line changes (or
+ * one line is inserted into its section, or the section appended): comments and formatting
+ * stay. A file beyond the line editor (the key in an inline table) is rewritten whole.
+ */
 export function setConfigValue(textOrUndefined: string | undefined, key: string, raw: string): string {
   const value = parseConfigValueText(key, raw);
   const obj = textOrUndefined === undefined ? {} : (parseToml(textOrUndefined) as Record<string, unknown>);
@@ -200,7 +213,27 @@ export function setConfigValue(textOrUndefined: string | undefined, key: string,
   }
   cur[parts[parts.length - 1]!] = value;
   parseConfigObject(obj);
+  const edited = editTomlKey(textOrUndefined ?? '', key, value as string | number | boolean);
+  // The edit must mean exactly the rewritten document; otherwise fall back to the rewrite.
+  if (edited !== undefined && tomlMeans(edited, obj)) return edited;
   return stringifyToml(obj);
+}
+
+/** A parsed TOML value as plain data (prototype-free comparison). */
+function plain(v: unknown): unknown {
+  if (v instanceof Date) return `date:${v.toISOString()}`;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+/** True when `text` parses to the same document as `obj`. */
+function tomlMeans(text: string, obj: Record<string, unknown>): boolean {
+  try {
+    return isDeepStrictEqual(plain(parseToml(text)), plain(obj));
+  } catch {
+    return false;
+  }
 }
 
 /** The value of a dotted key in a configuration (undefined when unset). */
@@ -220,6 +253,8 @@ export function getConfigValue(c: HeliosConfig, key: string): string | number | 
       return c.snapshot.maxSnapshots;
     case 'snapshot.auto_gc_enabled':
       return c.snapshot.autoGcEnabled;
+    case 'statement_timeout_ms':
+      return c.statementTimeoutMs;
     default:
       throw new ConfigError(`unknown configuration key '${key}' (known: ${Object.keys(CONFIG_KEYS).join(', ')})`, key);
   }

@@ -14,15 +14,15 @@ import { openStorage, type Storage } from '../store/index.js';
 import { userInfo } from 'node:os';
 import { CID } from '../hash/index.js';
 import { RefStore } from '../refs/index.js';
-import { SqlSession, SessionVersion, VersionControl, type Prepared, type VersioningMode } from '../sql/index.js';
+import { SqlSession, SessionVersion, VersionControl, StatementGuard, type Prepared, type VersioningMode } from '../sql/index.js';
 import { SqlError } from '../errors/index.js';
 import { ROOT_KEY } from './root-pointer.js';
-import { Statement, type RunResult, type Row, type StatementHost } from './statement.js';
+import { Statement, checkQueryOptions, type QueryOptions, type RunResult, type Row, type StatementHost } from './statement.js';
 import { VersionApi } from './version-api.js';
 import { attachGc, gcOf, snapshotOptionsOf, type FsckReport, type GcReport, type RetentionApi } from './gc-api.js';
 import * as mergeApi from './merge-api.js';
 import type { ConflictSummary, ConstraintViolationInfo, MergeOptions, MergeResult, ResolveOptions, RowConflictInfo, SchemaConflictInfo } from './merge-api.js';
-import { SyncApi, cloneInto, type CloneOptions, type FetchResult, type PullResult, type PushOptions, type PushResult, type SyncCallOptions, type ServeOptions, type SyncServer } from './sync-api.js';
+import { SyncApi, cloneInto, type CloneOptions, type FetchOptions, type FetchResult, type PullResult, type PushOptions, type PushResult, type SyncCallOptions, type ServeOptions, type SyncServer } from './sync-api.js';
 import type { RetentionOptions } from './config.js';
 
 export interface OpenOptions {
@@ -55,6 +55,12 @@ export interface OpenOptions {
   timeTravel?: boolean;
   /** Retention of past versions (`[snapshot]` of heliosdb.toml); stored here, applied by GC. */
   retention?: RetentionOptions;
+  /**
+   * Default time limit of every statement in ms (`statement_timeout_ms` of heliosdb.toml;
+   * 0 or unset: none): a statement running longer fails with `STATEMENT_TIMEOUT` and is
+   * undone. Per call: `{ timeoutMs }`. Sessions opened from the database inherit it.
+   */
+  statementTimeoutMs?: number;
 }
 
 /** Options of `db.transaction(fn, options)`. */
@@ -84,6 +90,8 @@ export class Connection implements StatementHost {
   private holder: object | undefined;
   private released: Promise<void> | undefined;
   private spCounter = 0;
+  /** Default time limit of each statement in ms (0 or undefined: none); `{ timeoutMs }` overrides it per call. */
+  statementTimeoutMs: number | undefined;
 
   /** @internal use `open()` / `db.session()` */
   constructor(path: string | undefined, sqlSession: SqlSession, version: SessionVersion) {
@@ -187,31 +195,44 @@ export class Connection implements StatementHost {
     return new Statement<R>(this, this.sqlSession.prepare(sql));
   }
 
-  /** Run a script of `;`-separated statements. */
-  async exec(sql: string): Promise<void> {
+  /** Run a script of `;`-separated statements (`timeoutMs` / `signal` bound the whole script). */
+  async exec(sql: string, options?: QueryOptions): Promise<void> {
     this.checkOpen();
     if (typeof sql !== 'string') throw new TypeError('Expected the SQL text as a string');
+    const o = checkQueryOptions(options);
+    const guard = StatementGuard.of(o?.timeoutMs ?? this.statementTimeoutMs, o?.signal);
     const g = this.gate();
     if (g) await g;
-    await this.sqlSession.exec(sql);
+    await this.sqlSession.exec(sql, guard);
   }
 
   /** Rows of a query as plain objects. */
-  async query<R = Row>(sql: string, params?: unknown): Promise<R[]> {
+  async query<R = Row>(sql: string, params?: unknown, options?: QueryOptions): Promise<R[]> {
     await this.warm(sql, params);
-    return this.prepare<R>(sql).all(...argsOf(params));
+    return this.prepareWith<R>(sql, options).all(...argsOf(params));
   }
 
   /** The first row of a query, or undefined. */
-  async get<R = Row>(sql: string, params?: unknown): Promise<R | undefined> {
+  async get<R = Row>(sql: string, params?: unknown, options?: QueryOptions): Promise<R | undefined> {
     await this.warm(sql, params);
-    return this.prepare<R>(sql).get(...argsOf(params));
+    return this.prepareWith<R>(sql, options).get(...argsOf(params));
   }
 
   /** Execute one statement for its effect. */
-  async run(sql: string, params?: unknown): Promise<RunResult> {
+  async run(sql: string, params?: unknown, options?: QueryOptions): Promise<RunResult> {
     await this.warm(sql, params);
-    return this.prepare(sql).run(...argsOf(params));
+    return this.prepareWith(sql, options).run(...argsOf(params));
+  }
+
+  /** Rows of a query one at a time (`for await`); reads stay on the statement's snapshot. */
+  async *iterate<R = Row>(sql: string, params?: unknown, options?: QueryOptions): AsyncGenerator<R, void, undefined> {
+    await this.warm(sql, params);
+    yield* this.prepareWith<R>(sql, options).iterate(...argsOf(params));
+  }
+
+  private prepareWith<R>(sql: string, options: QueryOptions | undefined): Statement<R> {
+    const st = this.prepare<R>(sql);
+    return options === undefined ? st : st.withOptions(options);
   }
 
   /** Look up commit-id prefixes the statement names (an asynchronous read) before it is compiled. */
@@ -367,6 +388,7 @@ export class Database extends Connection {
     const { sql, version } = await newSqlSession(this.vc, branch);
     if (options.author !== undefined) version.author = options.author;
     const s = new Session(this.path, sql, version);
+    s.statementTimeoutMs = this.statementTimeoutMs;
     if (options.asOf !== undefined) {
       const a = options.asOf;
       const q = `"${branch.replace(/"/g, '""')}"`;
@@ -421,8 +443,8 @@ export class Database extends Connection {
     return this.api.resolve(ref);
   }
 
-  /** Fetch branches and tags of a remote (name or location) into remote-tracking refs (`origin/main`). */
-  fetch(remote?: string, branches?: string[], options?: SyncCallOptions): Promise<FetchResult> {
+  /** Fetch branches and tags of a remote (name or location) into remote-tracking refs (`origin/main`); `{ tags, prune }`. */
+  fetch(remote?: string, branches?: string[], options?: FetchOptions): Promise<FetchResult> {
     return this.syncApi.fetch(remote, branches, options);
   }
 
@@ -526,6 +548,8 @@ export async function open(dir?: string, options: OpenOptions = {}): Promise<Dat
     if (options.synchronous !== undefined && options.synchronous !== 'full' && options.synchronous !== 'normal') {
       throw new TypeError(`synchronous must be 'full' or 'normal'`);
     }
+    const timeout = options.statementTimeoutMs;
+    if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 0))) throw new TypeError('statementTimeoutMs must be a number ≥ 0');
     const sync = options.synchronous !== 'normal';
     const refs = await RefStore.open(storage.meta, storage.chunks, { sync, ...(options.now ? { now: options.now } : {}) });
     const legacy = await storage.meta.get(ROOT_KEY);
@@ -540,6 +564,7 @@ export async function open(dir?: string, options: OpenOptions = {}): Promise<Dat
     const { sql, version } = await newSqlSession(vc, options.branch ?? vc.defaultBranch);
     const db = new Database(dir, storage, vc, sql, version);
     db.retention = { ...options.retention, timeTravel: options.timeTravel ?? true };
+    if (timeout) db.statementTimeoutMs = timeout;
     return db;
   } catch (e) {
     await storage.close();

@@ -6,7 +6,8 @@
  */
 import type { SqlValue } from '../objects/index.js';
 import { Decimal } from '../objects/index.js';
-import type { ColumnMeta, ExecResult, Prepared, Session, SqlRow } from '../sql/index.js';
+import type { ColumnMeta, ExecResult, Prepared, Session, SqlRow, InterruptSignal } from '../sql/index.js';
+import { StatementGuard } from '../sql/index.js';
 import { toResultValue, toSqlValue, type BindValue, type ResultValue } from './values.js';
 
 /** What `run()` reports. */
@@ -31,6 +32,28 @@ export interface ColumnInfo {
 /** A result row as a plain object keyed by column name. */
 export type Row = Record<string, ResultValue>;
 
+/** Per-call options of the query functions (`db.exec/query/get/run`, `stmt.withOptions`). */
+export interface QueryOptions {
+  /**
+   * Stop the statement with `STATEMENT_TIMEOUT` once it has run this many ms (checked while it
+   * produces rows; for `iterate` the time between rows counts). Its changes are undone; the
+   * transaction stays open. 0: no limit. Default: the database's `statementTimeoutMs`.
+   */
+  timeoutMs?: number;
+  /** Cancel the statement with `INTERRUPTED` when this signal (e.g. an `AbortSignal`) is aborted. */
+  signal?: InterruptSignal;
+}
+
+/** Check `QueryOptions` given by a caller (TypeError on misuse). */
+export function checkQueryOptions(o: unknown): QueryOptions | undefined {
+  if (o === undefined) return undefined;
+  if (typeof o !== 'object' || o === null) throw new TypeError('Expected the options as an object ({ timeoutMs, signal })');
+  const { timeoutMs, signal } = o as QueryOptions;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))) throw new TypeError('timeoutMs must be a number ≥ 0');
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || !('aborted' in signal))) throw new TypeError('signal must be an AbortSignal');
+  return o as QueryOptions;
+}
+
 /** Parameters: positional values, one array, or one object of named values. */
 export type BindParameters = BindValue[] | [Record<string, BindValue>] | [BindValue[]];
 
@@ -40,6 +63,8 @@ export interface StatementHost {
   /** Wait until the caller may use the connection (a transaction function may hold it). */
   gate(): Promise<void> | undefined;
   checkOpen(): void;
+  /** Default time limit of a statement in ms (0 or undefined: none). */
+  readonly statementTimeoutMs?: number | undefined;
 }
 
 function isNamedObject(v: unknown): v is Record<string, unknown> {
@@ -52,6 +77,7 @@ export class Statement<R = Row> {
   private rawMode = false;
   private pluckMode = false;
   private safe = false;
+  private opts: QueryOptions | undefined;
 
   constructor(
     private readonly host: StatementHost,
@@ -80,6 +106,20 @@ export class Statement<R = Row> {
     this.pluckMode = on;
     if (on) this.rawMode = false;
     return this;
+  }
+
+  /**
+   * This statement with a time limit and/or cancellation signal for its calls:
+   * `await stmt.withOptions({ timeoutMs: 100 }).all(x)`. Returns a new Statement (same modes).
+   */
+  withOptions(options: QueryOptions): Statement<R> {
+    const o = checkQueryOptions(options);
+    const s = new Statement<R>(this.host, this.prep);
+    s.rawMode = this.rawMode;
+    s.pluckMode = this.pluckMode;
+    s.safe = this.safe;
+    s.opts = o;
+    return s;
   }
 
   /** Return every INTEGER as a bigint (default: number when it is a safe integer). */
@@ -161,9 +201,11 @@ export class Statement<R = Row> {
   private exec(args: unknown[]): ExecResult | Promise<ExecResult> {
     this.host.checkOpen();
     const values = this.bind(args);
+    const o = this.opts;
+    const guard = o === undefined && !this.host.statementTimeoutMs ? undefined : StatementGuard.of(o?.timeoutMs ?? this.host.statementTimeoutMs, o?.signal);
     const g = this.host.gate();
-    if (g) return g.then(() => this.host.sqlSession.execute(this.prep, values));
-    return this.host.sqlSession.executeSync(this.prep, values) ?? this.host.sqlSession.execute(this.prep, values);
+    if (g) return g.then(() => this.host.sqlSession.execute(this.prep, values, guard));
+    return this.host.sqlSession.executeSync(this.prep, values, guard) ?? this.host.sqlSession.execute(this.prep, values, guard);
   }
 
   /** Every result row. */

@@ -4,7 +4,9 @@
  *
  * A remote is a configured name (`origin`) or a location given directly: a database folder,
  * an `http://` URL served by `db.serve()` / `heliosdb-nano serve`, or a `.car` bundle file.
- * Fetch writes remote-tracking refs `<remote>/<branch>` (resolvable like any ref); pull
+ * Fetch writes remote-tracking refs `<remote>/<branch>` (resolvable like any ref; `prune` drops
+ * those of branches gone from the remote) and local tags (never `<remote>/<tag>`: the tags on
+ * the fetched history, or all with `tags`; a tag never moves once it exists); pull
  * fast-forwards, or merges through the merge engine when histories diverged; push is
  * fast-forward only unless forced. Moving a local branch also refreshes the state its open
  * sessions see.
@@ -17,6 +19,7 @@ import { openStorage, type ChunkStore, type MetaStore } from '../store/index.js'
 import { RefStore } from '../refs/index.js';
 import { WriteBarrier } from '../gc/index.js';
 import {
+  CarBundleWriter,
   CarTransport,
   RemoteConfig,
   applyRefUpdate,
@@ -26,10 +29,13 @@ import {
   startSyncServer,
   transfer,
   type ChunkSink,
+  type ChunkSource,
+  type RefList,
   type RefUpdate,
   type RemoteInfo,
   type ServeOptions,
   type SyncServer,
+  type TransferOptions,
   type TransferProgress,
   type TransferResult,
   type Transport,
@@ -50,6 +56,36 @@ export interface SyncCallOptions {
   batchChunks?: number;
 }
 
+/**
+ * Batches when one side is a bundle file (or the local store writing one): local reads need
+ * no deep read-ahead, and small batches keep memory at a few MiB whatever the bundle's size.
+ */
+const BUNDLE_BATCH: Partial<TransferOptions> = { batchChunks: 256, prefetchBytes: 1 << 20, batchBytes: 1 << 20 };
+
+/** Transfer options for `source` → `dest` with the caller's progress, signal and batch size. */
+function transferOptions(source: ChunkSource, dest: ChunkSink, heads: CID[], o: SyncCallOptions, extra: Partial<TransferOptions> = {}): TransferOptions {
+  const tr: TransferOptions = { ...(source instanceof CarTransport || dest instanceof CarBundleWriter ? BUNDLE_BATCH : {}), ...extra, source, dest, heads };
+  if (o.onProgress) tr.onProgress = o.onProgress;
+  if (o.signal) tr.signal = o.signal;
+  if (o.batchChunks) tr.batchChunks = o.batchChunks;
+  return tr;
+}
+
+/**
+ * Commits this database holds with their DAGs, for a fetch's commit walk to stop at: the
+ * remote's tracking refs first, then the branches, then the tags (at most 256).
+ */
+function localHeads(refs: RefStore, remote: string | undefined): CID[] {
+  const out = new Map<string, CID>();
+  const add = (c: CID): void => {
+    if (out.size < 256) out.set(cidKey(c), c);
+  };
+  if (remote !== undefined) for (const r of refs.listRemoteRefs(remote)) add(r.head);
+  for (const b of refs.listBranches()) add(b.head);
+  for (const t of refs.listTags()) add(t.commit);
+  return [...out.values()];
+}
+
 export interface TransferStats {
   /** Chunks sent / received. */
   chunks: number;
@@ -66,14 +102,36 @@ export interface RefChange {
   to: string;
 }
 
+export interface FetchOptions extends SyncCallOptions {
+  /**
+   * Fetch every tag of the remote. Without it a fetch takes the tags that point at commits it
+   * brings (or this database already has on the fetched history), like git's tag auto-follow.
+   */
+  tags?: boolean;
+  /** Delete the remote-tracking refs `<remote>/<branch>` whose branch no longer exists on the remote. */
+  prune?: boolean;
+}
+
 export interface FetchResult extends TransferStats {
   remote: string;
   updated: RefChange[];
+  /** Remote-tracking refs deleted (`prune`). */
+  pruned: string[];
+  /**
+   * Remote tags not taken: a local tag of that name points elsewhere (tags never move), or a
+   * local branch has that name. `from` is the local commit, `to` the remote's.
+   */
+  rejected: RefChange[];
 }
 
 export interface PushOptions extends SyncCallOptions {
-  /** Overwrite the remote branch even when it is not a fast-forward. */
+  /** Overwrite the remote branch even when it is not a fast-forward (and, with `tags`, remote tags that differ). */
   force?: boolean;
+  /**
+   * Also send every local tag. A tag the remote lacks is created; one it has at another commit
+   * is refused (`NON_FAST_FORWARD`, nothing sent) unless `force`.
+   */
+  tags?: boolean;
 }
 
 export interface PushResult extends TransferStats {
@@ -81,7 +139,10 @@ export interface PushResult extends TransferStats {
   branch: string;
   from: string | null;
   to: string;
+  /** Nothing was sent: the remote branch (and, with `tags`, every tag) was already there. */
   upToDate: boolean;
+  /** Tags created or (forced) moved on the remote. */
+  tags: RefChange[];
 }
 
 export interface PullResult {
@@ -101,6 +162,8 @@ export interface BundleCreateOptions {
   /** Refs the receiver already has: their history is left out (a thin, incremental bundle). */
   since?: string[];
   onProgress?: (p: TransferProgress) => void;
+  /** Cancels the write; the target file is left as it was. */
+  signal?: AbortSignal;
 }
 
 export interface BundleResult extends TransferStats {
@@ -246,7 +309,8 @@ export class SyncApi {
   /** `db.bundle`: CAR bundle files for offline transfer. */
   readonly bundle = {
     create: (file: string, refs?: string[], options: BundleCreateOptions = {}): Promise<BundleResult> => this.bundleCreate(file, refs, options),
-    import: (file: string, options: SyncCallOptions & { as?: string } = {}): Promise<FetchResult> => this.fetchFrom(options.as ?? 'bundle', normalizeRemoteUrl(file), undefined, options),
+    /** Every branch as `<as>/<branch>` and every tag the bundle names (unless `tags: false`). */
+    import: (file: string, options: FetchOptions & { as?: string } = {}): Promise<FetchResult> => this.fetchFrom(options.as ?? 'bundle', normalizeRemoteUrl(file), undefined, { tags: true, ...options }),
   };
 
   /** The location of a remote name (or the location itself when one is given). */
@@ -265,8 +329,8 @@ export class SyncApi {
     return openTransport(url, t);
   }
 
-  /** Fetch branches (all, or `branches`) and tags of a remote into remote-tracking refs. */
-  async fetch(remote = 'origin', branches?: string[], options: SyncCallOptions = {}): Promise<FetchResult> {
+  /** Fetch branches (all, or `branches`) of a remote into remote-tracking refs, and its tags (see `FetchOptions`). */
+  async fetch(remote = 'origin', branches?: string[], options: FetchOptions = {}): Promise<FetchResult> {
     const loc = await this.locate(remote);
     return this.fetchFrom(loc.name, loc.url, branches, options);
   }
@@ -276,11 +340,11 @@ export class SyncApi {
    * present) are not reachable from any ref until the remote-tracking refs move, so no
    * collection may run in between (one in progress is waited for; one starting waits).
    */
-  private fetchFrom(name: string | undefined, url: string, branches: string[] | undefined, o: SyncCallOptions): Promise<FetchResult & { heads: Record<string, CID> }> {
+  private fetchFrom(name: string | undefined, url: string, branches: string[] | undefined, o: FetchOptions): Promise<FetchResult & { heads: Record<string, CID> }> {
     return WriteBarrier.install(this.d.chunks).hold(() => this.fetchHeld(name, url, branches, o));
   }
 
-  private async fetchHeld(name: string | undefined, url: string, branches: string[] | undefined, o: SyncCallOptions): Promise<FetchResult & { heads: Record<string, CID> }> {
+  private async fetchHeld(name: string | undefined, url: string, branches: string[] | undefined, o: FetchOptions): Promise<FetchResult & { heads: Record<string, CID> }> {
     const refs = this.d.vc.refs;
     const t = this.transport(url, o);
     try {
@@ -288,18 +352,16 @@ export class SyncApi {
       const wanted: Record<string, CID> = {};
       for (const [b, head] of Object.entries(list.branches)) if (branches === undefined || branches.includes(b)) wanted[b] = head;
       if (branches) for (const b of branches) if (!(b in wanted)) throw new RemoteError(url, `no branch ${JSON.stringify(b)}`);
-      const tags = branches === undefined ? Object.entries(list.tags).filter(([n]) => refs.getTag(n) === undefined && refs.getBranch(n) === undefined) : [];
-      const heads = [...Object.values(wanted), ...tags.map(([, c]) => c)];
-      const tr: { source: Transport; dest: ChunkSink; heads: CID[]; sourceName: string; onProgress?: (p: TransferProgress) => void; signal?: AbortSignal; batchChunks?: number } = {
-        source: t,
-        dest: gcSafeSink(this.d.chunks),
-        heads,
-        sourceName: url,
-      };
-      if (o.onProgress) tr.onProgress = o.onProgress;
-      if (o.signal) tr.signal = o.signal;
-      if (o.batchChunks) tr.batchChunks = o.batchChunks;
-      const r = await transfer(tr);
+      // Tags never move: a remote tag whose name is taken locally (by another commit, or a branch) is rejected.
+      const tags: [string, CID][] = [];
+      const rejected: RefChange[] = [];
+      for (const [n, c] of Object.entries(list.tags)) {
+        const local = refs.getTag(n)?.commit ?? refs.getBranch(n)?.head;
+        if (local === undefined) tags.push([n, c]);
+        else if (!local.equals(c) || refs.getTag(n) === undefined) rejected.push({ ref: n, from: local.toString(), to: c.toString() });
+      }
+      const heads = [...Object.values(wanted), ...(o.tags ? tags.map(([, c]) => c) : [])];
+      const r = await transfer(transferOptions(t, gcSafeSink(this.d.chunks), heads, o, { sourceName: url, haves: localHeads(refs, name) }));
       await refs.indexCommits(r.commits);
       const updated: RefChange[] = [];
       if (name !== undefined) {
@@ -311,11 +373,22 @@ export class SyncApi {
           updated.push({ ref, from: text(cur), to: head.toString() });
         }
       }
+      // Auto-follow: without `tags`, the tags on the fetched history.
+      const fetched = Object.values(wanted);
       for (const [n, c] of tags) {
+        if (!o.tags && !(refs.hasCommit(c) && fetched.some((h) => h.equals(c) || refs.isAncestor(c, h)))) continue;
         await refs.createTag(n, c, { message: `fetched from ${url}` });
         updated.push({ ref: n, from: null, to: c.toString() });
       }
-      return { remote: name ?? url, updated, ...stats(r), heads: wanted };
+      const pruned: string[] = [];
+      if (o.prune && name !== undefined) {
+        for (const rr of refs.listRemoteRefs(name)) {
+          if (rr.name.slice(name.length + 1) in list.branches) continue;
+          await refs.putRemoteRef(rr.name, null);
+          pruned.push(rr.name);
+        }
+      }
+      return { remote: name ?? url, updated, pruned, rejected, ...stats(r), heads: wanted };
     } finally {
       await t.close();
     }
@@ -352,7 +425,7 @@ export class SyncApi {
     return { fetch: fetchResult, kind: status === 'conflicts' ? 'conflicts' : 'merge', branch: b, head: refs.requireBranch(b).head.toString(), merge: m };
   }
 
-  /** Send a local branch to a remote; fast-forward only unless `force`. */
+  /** Send a local branch (and with `tags` every local tag) to a remote; fast-forward only unless `force`. */
   async push(remote = 'origin', branch?: string, options: PushOptions = {}): Promise<PushResult> {
     const b = branch ?? this.d.currentBranch();
     const refs = this.d.vc.refs;
@@ -363,27 +436,38 @@ export class SyncApi {
       const list = await t.listRefs();
       const theirs = list.branches[b] ?? null;
       const base = { remote: loc.name ?? loc.url, branch: b, from: text(theirs), to: local.toString() };
-      if (theirs !== null && theirs.equals(local)) {
-        if (loc.name !== undefined) await refs.putRemoteRef(`${loc.name}/${b}`, local);
-        return { ...base, upToDate: true, chunks: 0, bytes: 0, skipped: 0, elapsedMs: 0 };
-      }
-      if (theirs !== null && !options.force) {
+      const branchDone = theirs !== null && theirs.equals(local);
+      if (!branchDone && theirs !== null && !options.force) {
         if (!refs.hasCommit(theirs)) throw new NonFastForwardError(b, 'the remote has commits this database does not have; fetch and merge first');
         if (!refs.isAncestor(theirs, local)) throw new NonFastForwardError(b, 'the remote branch has diverged; fetch and merge first');
       }
-      const tr: { source: ChunkStore; dest: Transport; heads: CID[]; verify: boolean; onProgress?: (p: TransferProgress) => void; signal?: AbortSignal; batchChunks?: number } = {
-        source: this.d.chunks,
-        dest: t,
-        heads: [local],
-        verify: false,
-      };
-      if (options.onProgress) tr.onProgress = options.onProgress;
-      if (options.signal) tr.signal = options.signal;
-      if (options.batchChunks) tr.batchChunks = options.batchChunks;
-      const r = await transfer(tr);
-      await t.updateRef({ kind: 'branch', name: b, expected: theirs, next: local, force: options.force === true, commits: r.commits });
+      // Tags never move: one the remote has at another commit is refused before anything is sent.
+      const tagUpdates: RefUpdate[] = [];
+      for (const tag of options.tags ? refs.listTags() : []) {
+        const cur = list.tags[tag.name] ?? null;
+        if (cur !== null && cur.equals(tag.commit)) continue;
+        if (cur !== null && !options.force) {
+          throw new NonFastForwardError(tag.name, `the remote has tag ${tag.name} at ${cur.toString()}, this database at ${tag.commit.toString()}; tags never move (force overwrites)`);
+        }
+        if (list.branches[tag.name] !== undefined) throw new NonFastForwardError(tag.name, `the remote has a branch named ${tag.name}`);
+        tagUpdates.push({ kind: 'tag', name: tag.name, expected: cur, next: tag.commit, force: cur !== null });
+      }
+      if (branchDone && tagUpdates.length === 0) {
+        if (loc.name !== undefined) await refs.putRemoteRef(`${loc.name}/${b}`, local);
+        return { ...base, upToDate: true, tags: [], chunks: 0, bytes: 0, skipped: 0, elapsedMs: 0 };
+      }
+      const heads = [...(branchDone ? [] : [local]), ...tagUpdates.map((u) => u.next)];
+      // The remote's refs are heads it holds: the commit walk stops there without asking.
+      const haves = [...Object.values(list.branches), ...Object.values(list.tags)];
+      const r = await transfer(transferOptions(this.d.chunks, t, heads, options, { verify: false, haves }));
+      if (!branchDone) await t.updateRef({ kind: 'branch', name: b, expected: theirs, next: local, force: options.force === true, commits: r.commits });
+      const tags: RefChange[] = [];
+      for (const u of tagUpdates) {
+        await t.updateRef(branchDone && tags.length === 0 ? { ...u, commits: r.commits } : u);
+        tags.push({ ref: u.name, from: text(u.expected), to: u.next.toString() });
+      }
       if (loc.name !== undefined) await refs.putRemoteRef(`${loc.name}/${b}`, local);
-      return { ...base, upToDate: false, ...stats(r) };
+      return { ...base, upToDate: false, tags, ...stats(r) };
     } finally {
       await t.close();
     }
@@ -400,32 +484,36 @@ export class SyncApi {
       else if (r.kind === 'remote') entries.push({ kind: 'branch', name: n.slice(n.indexOf('/') + 1), head: r.commit });
       else throw new TypeError(`bundle refs must be branch, tag or remote-tracking names (got ${JSON.stringify(n)})`);
     }
-    const path = normalizeRemoteUrl(file.endsWith('.car') ? file : `${file}`);
-    const car = new CarTransport(path);
-    let dest: ChunkSink = car;
-    if (o.since && o.since.length > 0) {
-      const basis: CID[] = [];
-      for (const s of o.since) basis.push((await refs.resolve(s)).commit);
-      dest = new BasisSink(car, await reachable(this.d.chunks, basis));
-    }
-    const tr: { source: ChunkStore; dest: ChunkSink; heads: CID[]; verify: boolean; onProgress?: (p: TransferProgress) => void } = {
-      source: this.d.chunks,
-      dest,
-      heads: entries.map((e) => e.head),
-      verify: false,
-    };
-    if (o.onProgress) tr.onProgress = o.onProgress;
-    const r = await transfer(tr);
-    const out: RefChange[] = [];
-    const list = await car.listRefs();
+    const path = normalizeRemoteUrl(file);
+    const list: RefList = { branches: {}, tags: {} };
     for (const e of entries) {
-      const cur = (e.kind === 'branch' ? list.branches : list.tags)[e.name] ?? null;
-      // A thin bundle may not hold the head itself when the receiver has it already.
-      await car.putMany([{ cid: e.head, bytes: (await this.d.chunks.getMany([e.head]))[0] as Uint8Array }]);
-      await car.updateRef({ kind: e.kind, name: e.name, expected: cur, next: e.head, force: true });
-      out.push({ ref: e.name, from: text(cur), to: e.head.toString() });
+      (e.kind === 'branch' ? list.branches : list.tags)[e.name] = e.head;
+      if (e.kind === 'branch') list.defaultBranch ??= e.name;
     }
-    await car.close();
+    // A new file, streamed: the header and manifest first, then every chunk once.
+    const car = await CarBundleWriter.create(path, list);
+    let r: TransferResult;
+    try {
+      let dest: ChunkSink = car;
+      if (o.since && o.since.length > 0) {
+        const basis: CID[] = [];
+        for (const s of o.since) basis.push((await refs.resolve(s)).commit);
+        dest = new BasisSink(car, await reachable(this.d.chunks, basis));
+      }
+      const call: SyncCallOptions = {};
+      if (o.onProgress) call.onProgress = o.onProgress;
+      if (o.signal) call.signal = o.signal;
+      r = await transfer(transferOptions(this.d.chunks, dest, entries.map((e) => e.head), call, { ...BUNDLE_BATCH, verify: false }));
+      // A thin bundle may not hold the heads themselves when the receiver has them already.
+      const heads = entries.map((e) => e.head);
+      await car.putMany((await this.d.chunks.getMany(heads)).map((bytes, i) => ({ cid: heads[i] as CID, bytes })));
+      o.signal?.throwIfAborted();
+      await car.close();
+    } catch (err) {
+      await car.abort();
+      throw err;
+    }
+    const out: RefChange[] = entries.map((e) => ({ ref: e.name, from: null, to: e.head.toString() }));
     return { file: path, refs: out, ...stats(r) };
   }
 
@@ -481,17 +569,7 @@ export async function cloneInto(remote: string, dir: string, options: CloneOptio
       const list = await source.listRefs();
       const branchNames = Object.keys(list.branches);
       if (branchNames.length === 0) throw new RemoteError(url, 'has no branches to clone');
-      const tr: { source: Transport; dest: ChunkStore; heads: CID[]; sourceName: string; destEmpty: boolean; onProgress?: (p: TransferProgress) => void; signal?: AbortSignal; batchChunks?: number } = {
-        source,
-        dest: storage.chunks,
-        heads: [...Object.values(list.branches), ...Object.values(list.tags)],
-        sourceName: url,
-        destEmpty: true,
-      };
-      if (options.onProgress) tr.onProgress = options.onProgress;
-      if (options.signal) tr.signal = options.signal;
-      if (options.batchChunks) tr.batchChunks = options.batchChunks;
-      const r = await transfer(tr);
+      const r = await transfer(transferOptions(source, storage.chunks, [...Object.values(list.branches), ...Object.values(list.tags)], options, { sourceName: url, destEmpty: true }));
       await refs.indexCommits(r.commits);
       const updated: RefChange[] = [];
       for (const [b, head] of Object.entries(list.branches)) {
@@ -506,7 +584,7 @@ export async function cloneInto(remote: string, dir: string, options: CloneOptio
         updated.push({ ref: n, from: null, to: c.toString() });
       }
       await new RemoteConfig(storage.meta).set(name, url);
-      return { remote: name, updated, ...stats(r), defaultBranch: def };
+      return { remote: name, updated, pruned: [], rejected: [], ...stats(r), defaultBranch: def };
     } finally {
       await refs.close();
     }

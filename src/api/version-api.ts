@@ -86,6 +86,8 @@ export interface ResetResult {
   branch: string;
   from: string;
   to: string;
+  /** A hard reset dropped the branch's merge in progress (like `git reset --hard` during a merge): the ref it merged. */
+  mergeAborted?: string;
 }
 
 export interface StatusEntry {
@@ -231,14 +233,26 @@ export class VersionApi {
     const branch = sv.branch;
     if (ref !== undefined && typeof ref !== 'string') throw new TypeError('Expected the ref to reset to as a string');
     if (sv.pinned) throw new ReadOnlyBranchError(branch);
+    const hard = ref === undefined ? o.hard !== false : o.hard === true;
+    // Like git: a hard reset during a merge aborts the merge (a soft one is refused by resetTo).
+    let mergeAborted: string | undefined;
+    if (hard) {
+      const m = await vc.merges.state(branch);
+      if (m) {
+        if (vc.refs.requireBranch(branch).readOnly) throw new ReadOnlyBranchError(branch);
+        await vc.merges.abort(branch);
+        mergeAborted = m.source;
+      }
+    }
+    const aborted = mergeAborted !== undefined ? { mergeAborted } : {};
     if (ref === undefined) {
       const head = vc.refs.requireBranch(branch).head.toString();
-      if (o.hard !== false) await vc.resetHard(branch);
-      return { branch, from: head, to: head };
+      if (hard) await vc.resetHard(branch);
+      return { branch, from: head, to: head, ...aborted };
     }
     const to = (await vc.refs.resolve(ref)).commit;
     const r = await vc.resetTo(branch, to, { hard: o.hard === true, message: `reset: moving to ${ref}` });
-    return { branch, from: r.oldHead.toString(), to: r.newHead.toString() };
+    return { branch, from: r.oldHead.toString(), to: r.newHead.toString(), ...aborted };
   }
 
   async status(sv: SessionVersion): Promise<StatusEntry[]> {

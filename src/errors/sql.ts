@@ -41,3 +41,41 @@ export class ConstraintError extends SqlError {
     this.constraint = constraint;
   }
 }
+
+/**
+ * A statement ran longer than its time limit (`timeoutMs`, `statement_timeout_ms`) and was
+ * stopped; its changes were undone and the transaction stays usable. Code `STATEMENT_TIMEOUT`.
+ */
+export class StatementTimeoutError extends SqlError {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super('STATEMENT_TIMEOUT', `statement timeout: the statement ran longer than ${timeoutMs} ms and was stopped (its changes were undone); raise timeoutMs or statement_timeout_ms, or narrow the query`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A statement was cancelled (its `AbortSignal` aborted, or Ctrl-C in the shell); its changes
+ * were undone and the transaction stays usable. Code `INTERRUPTED`.
+ */
+export class InterruptedError extends SqlError {
+  constructor(reason?: unknown) {
+    const why = reason instanceof Error ? `: ${reason.message}` : typeof reason === 'string' ? `: ${reason}` : '';
+    super('INTERRUPTED', `interrupted: the statement was cancelled${why} (its changes were undone)`, undefined, reason !== undefined ? { cause: reason } : undefined);
+  }
+}
+
+/**
+ * A window function or window definition was misused (SQLite's messages). Codes:
+ * `WINDOW_MISUSE` (a window function where none is allowed: WHERE, GROUP BY, HAVING, inside
+ * an aggregate or another window function; FILTER or DISTINCT on a non-aggregate window
+ * function; a scalar function with OVER), `NO_SUCH_WINDOW` (OVER names no WINDOW-clause
+ * entry), `WINDOW_OVERRIDE` (`OVER (w …)` redefines w's PARTITION BY, ORDER BY or frame),
+ * `WINDOW_FRAME` (an unsupported frame or a bad frame offset), `WINDOW_ARGUMENT` (a bad
+ * argument of ntile() or nth_value()).
+ */
+export class WindowError extends SqlError {
+  constructor(code: 'WINDOW_MISUSE' | 'NO_SUCH_WINDOW' | 'WINDOW_OVERRIDE' | 'WINDOW_FRAME' | 'WINDOW_ARGUMENT', message: string, position?: SqlPosition) {
+    super(code, message, position);
+  }
+}

@@ -71,6 +71,8 @@ export type Expr =
       star: boolean;
       filter?: Expr;
       orderBy?: OrderItem[];
+      /** `OVER name` (a string) or `OVER (…)`: a window function call. */
+      over?: string | WindowDef;
       pos?: Pos;
     }
   | { kind: 'collate'; expr: Expr; collation: string; pos?: Pos }
@@ -90,6 +92,33 @@ export interface OrderItem {
   direction?: 'ASC' | 'DESC';
   nulls?: 'FIRST' | 'LAST';
   collate?: string;
+}
+
+/** A bound of a window frame; `expr` is the constant offset of `n PRECEDING` / `n FOLLOWING`. */
+export type FrameBound =
+  | { kind: 'unboundedPreceding' }
+  | { kind: 'preceding'; expr: Expr }
+  | { kind: 'currentRow' }
+  | { kind: 'following'; expr: Expr }
+  | { kind: 'unboundedFollowing' };
+
+export interface WindowFrame {
+  units: 'ROWS' | 'RANGE' | 'GROUPS';
+  start: FrameBound;
+  /** `ROWS n PRECEDING` (no BETWEEN) ends at CURRENT ROW. */
+  end: FrameBound;
+  /** Absent when no EXCLUDE clause was written (SQLite evaluates an explicit NO OTHERS frame by rescanning it). */
+  exclude?: 'NO OTHERS' | 'CURRENT ROW' | 'GROUP' | 'TIES';
+}
+
+/** `(base PARTITION BY … ORDER BY … frame)` of OVER or of a WINDOW clause entry. */
+export interface WindowDef {
+  /** The name of a WINDOW-clause window this one extends. */
+  base?: string;
+  partitionBy?: Expr[];
+  orderBy?: OrderItem[];
+  frame?: WindowFrame;
+  pos?: Pos;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +170,8 @@ export interface SelectCore {
   where?: Expr;
   groupBy?: Expr[];
   having?: Expr;
+  /** `WINDOW name AS (…), …`, in source order. */
+  windows?: { name: string; def: WindowDef; pos?: Pos }[];
   pos?: Pos;
 }
 

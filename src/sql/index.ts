@@ -14,3 +14,4 @@ export { tableDiff, rowHistory, rootStatus, tableAt, rootObject, fmtTime, type O
 export { toMillis } from './version/as-of.js';
 export { MergeManager, type MergeOutcome, type MergeRequest, type MergeStatus } from './version/merge/merge-driver.js';
 export type { MergeState, DataConflict, SchemaConflictRecord, ConstraintViolation, ViolationKind } from './version/merge/merge-state.js';
+export { StatementGuard, type InterruptSignal } from './exec/interrupt.js';

@@ -6,6 +6,8 @@
  *   POST /get   body: CID list          → blob list, in request order (404 if one is missing)
  *   POST /put   body: chunk list        → 204; every chunk re-hashed first, one atomic batch
  *   POST /ref   body: JSON RefUpdate    → 204, or a JSON error {code, message}
+ *   POST /walk  body: JSON {heads, stop, limit} (CID texts) → chunk list: the heads and their
+ *               ancestor commits breadth-first, at most `limit` (≤ 4096), not past `stop`
  *   POST /done  (no body)               → 204; ends the push session named by the header
  *
  * A pushing client sends `x-heliosdb-session: <random id>` on `/has`, `/put` and `/ref`; the
@@ -177,4 +179,24 @@ export function refUpdateFromJson(j: unknown): RefUpdate {
   };
   if (Array.isArray(o.commits)) u.commits = o.commits.filter((c): c is string => typeof c === 'string').map(parseCid);
   return u;
+}
+
+/** The `/walk` request body. */
+export function walkRequestToJson(heads: readonly CID[], stop: readonly CID[], limit: number): string {
+  return JSON.stringify({ heads: heads.map(String), stop: stop.map(String), limit });
+}
+
+export function walkRequestFromJson(text: string): { heads: CID[]; stop: CID[]; limit: number } {
+  let j: { heads?: unknown; stop?: unknown; limit?: unknown };
+  try {
+    j = JSON.parse(text) as typeof j;
+  } catch {
+    throw new RangeError('/walk: the body is not JSON');
+  }
+  const list = (v: unknown): CID[] => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new RangeError('/walk: heads and stop must be arrays of CID strings');
+    return v.map((x: string) => parseCid(x));
+  };
+  if (typeof j.limit !== 'number' || !Number.isSafeInteger(j.limit) || j.limit < 1) throw new RangeError('/walk: limit must be a positive integer');
+  return { heads: list(j.heads), stop: list(j.stop ?? []), limit: j.limit };
 }

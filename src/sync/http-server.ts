@@ -18,7 +18,8 @@ import type { ChunkStore } from '../store/index.js';
 import { WriteBarrier } from '../gc/index.js';
 import type { RefStore } from '../refs/index.js';
 import { applyRefUpdate, refListOf } from './ref-update.js';
-import { decodeChunks, decodeCidList, encodeBlobs, refListToJson, refUpdateFromJson } from './http-protocol.js';
+import { decodeChunks, decodeCidList, encodeBlobs, encodeChunks, refListToJson, refUpdateFromJson, walkRequestFromJson } from './http-protocol.js';
+import { MAX_WALK, walkCommits } from './commit-walk.js';
 import type { RefUpdate } from './transport.js';
 import { PushSessions } from './push-sessions.js';
 
@@ -185,6 +186,12 @@ export function startSyncServer(host: SyncHost, options: ServeOptions = {}): Pro
         const out = new Uint8Array(has.length);
         for (let i = 0; i < has.length; i++) out[i] = has[i] && barrier.trusts(cidKey(cids[i] as CID)) ? 1 : 0;
         send(res, 200, out, 'application/octet-stream');
+        return;
+      }
+      case '/walk': {
+        const w = walkRequestFromJson(new TextDecoder().decode(body));
+        const stop = new Set(w.stop.map((c) => cidKey(c)));
+        send(res, 200, encodeChunks(await walkCommits(host.chunks, w.heads, stop, Math.min(w.limit, MAX_WALK))), 'application/octet-stream');
         return;
       }
       case '/get': {

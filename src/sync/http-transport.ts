@@ -11,7 +11,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CID } from '../hash/index.js';
 import { ChunkMismatchError, ChunkNotFoundError, NonFastForwardError, RemoteError, RemoteRefusedError } from '../errors/index.js';
 import type { Chunk } from '../store/index.js';
-import { decodeBlobs, encodeChunks, encodeCidList, refListFromJson, refUpdateToJson } from './http-protocol.js';
+import { decodeBlobs, decodeChunks, encodeChunks, encodeCidList, refListFromJson, refUpdateToJson, walkRequestToJson } from './http-protocol.js';
 import type { RefList, RefUpdate, Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -55,6 +55,8 @@ export class HttpTransport implements Transport {
   /** This transport's push session; the server holds GC off from its first write-side request to `close()`. */
   private readonly session = randomUUID();
   private sessionUsed = false;
+  /** The server answered 404 to `/walk` (an older server). */
+  private noWalk = false;
 
   constructor(
     url: string,
@@ -125,6 +127,20 @@ export class HttpTransport implements Transport {
       return decodeBlobs(b, cids.length);
     } catch (err) {
       throw new RemoteError(this.url, `/get: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** The server walks its commit graph (`/walk`, one round trip a wave); undefined from a server without it. */
+  async walkCommits(heads: readonly CID[], stop: readonly CID[], limit: number): Promise<Chunk[] | undefined> {
+    if (this.noWalk || heads.length === 0) return heads.length === 0 ? [] : undefined;
+    try {
+      return decodeChunks(await this.request('/walk', walkRequestToJson(heads, stop, limit)));
+    } catch (err) {
+      if (err instanceof RemoteError && err.status === 404) {
+        this.noWalk = true;
+        return undefined;
+      }
+      throw err;
     }
   }
 

@@ -9,6 +9,6 @@ export { transfer, type TransferOptions, type TransferProgress, type TransferRes
 export { applyRefUpdate, refListOf } from './ref-update.js';
 export { FolderTransport, type FolderTransportOptions } from './folder-transport.js';
 export { HttpTransport, type HttpTransportOptions } from './http-transport.js';
-export { CarTransport, encodeCar, BUNDLE_TAG } from './car-transport.js';
+export { CarTransport, CarBundleWriter, encodeCar, BUNDLE_TAG } from './car-transport.js';
 export { startSyncServer, type SyncHost, type ServeOptions, type SyncServer } from './http-server.js';
 export { RemoteConfig, openTransport, remoteKind, normalizeRemoteUrl, type RemoteInfo, type RemoteKind, type OpenTransportOptions } from './remotes.js';

@@ -18,6 +18,12 @@ export interface RefList {
 /** Where chunks are read from. `getMany` fails when one is missing. */
 export interface ChunkSource {
   getMany(cids: readonly CID[]): Promise<Uint8Array[]>;
+  /**
+   * Optional, for sources behind a round trip: `walkCommits` of commit-walk.ts done by the
+   * source itself (the chunks of `heads` and their ancestor commits, breadth-first, at most
+   * `limit`, not past `stop`). Undefined when the peer cannot (the caller walks with `getMany`).
+   */
+  walkCommits?(heads: readonly CID[], stop: readonly CID[], limit: number): Promise<Chunk[] | undefined>;
 }
 
 /** Where chunks are written to. `putMany` is one atomic batch. */

@@ -90,4 +90,41 @@ describe.concurrent('reset', () => {
     expect(r.stderr).toContain('Cannot modify read-only branch: audit');
     expect(await csv(proj, 'SELECT count(*) AS n FROM k')).toBe('n\n1\n');
   });
+
+  it('reset --hard during a merge aborts the merge, like git', async () => {
+    const proj = join(home, 'merging');
+    mkdirSync(proj);
+    await hdb(proj, ['init']);
+    await hdb(proj, ['sql', '-q', "CREATE TABLE p (sku TEXT PRIMARY KEY, price INTEGER); INSERT INTO p VALUES ('a', 10), ('b', 20);"]);
+    await hdb(proj, ['branch', 'create', 'promo']);
+    await hdb(proj, ['sql', '--branch', 'promo', '-q', "UPDATE p SET price = 5 WHERE sku = 'a'; UPDATE p SET price = 25 WHERE sku = 'b'"]);
+    await hdb(proj, ['sql', '-q', "UPDATE p SET price = 12 WHERE sku = 'a'"]);
+    const head = (await hdb(proj, ['log', '--json', '-n', '1'])).stdout;
+    let r = await hdb(proj, ['merge', 'promo']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('CONFLICT');
+    // The merge's clean part shows while it is in progress.
+    expect(await csv(proj, 'SELECT sku, price FROM p ORDER BY sku')).toBe('sku,price\na,12\nb,25\n');
+    r = await hdb(proj, ['reset', '--hard']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Merge of promo into main aborted.\n');
+    expect(await csv(proj, 'SELECT sku, price FROM p ORDER BY sku')).toBe('sku,price\na,12\nb,20\n');
+    expect((await hdb(proj, ['log', '--json', '-n', '1'])).stdout).toBe(head);
+    r = await hdb(proj, ['merge', '--continue']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('NO_MERGE_IN_PROGRESS');
+    expect(JSON.parse((await hdb(proj, ['conflicts', '--json'])).stdout)).toMatchObject({ conflicts: [] });
+    // The merge can be started again, and a hard reset to a ref aborts it too (JSON output names it).
+    expect((await hdb(proj, ['merge', 'promo'])).code).toBe(1);
+    r = await hdb(proj, ['reset', 'main', '--hard', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ branch: 'main', mergeAborted: 'promo' });
+    expect(await csv(proj, 'SELECT sku, price FROM p ORDER BY sku')).toBe('sku,price\na,12\nb,20\n');
+    // A soft reset during a merge is refused.
+    expect((await hdb(proj, ['merge', 'promo'])).code).toBe(1);
+    r = await hdb(proj, ['reset', 'main']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('MERGE_IN_PROGRESS');
+  });
 });

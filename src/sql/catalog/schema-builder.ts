@@ -101,6 +101,7 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
             onUpdate: c.ref.onUpdate ?? 'NO ACTION',
           };
           if (c.name) fk.name = c.name;
+          if (c.ref.deferrable) fk.deferred = true;
           foreignKeys.push(fk);
           break;
         }
@@ -139,6 +140,7 @@ export function buildTableSchema(stmt: CreateTableStmt): TableSchema {
           onUpdate: tc.ref.onUpdate ?? 'NO ACTION',
         };
         if (tc.name) fk.name = tc.name;
+        if (tc.ref.deferrable) fk.deferred = true;
         foreignKeys.push(fk);
         break;
       }

@@ -157,6 +157,7 @@ export function renderCreateTable(s: TableSchema): string {
     if (f.refColumns.length) t += ` (${f.refColumns.map(quoteIdent).join(', ')})`;
     if (f.onDelete !== 'NO ACTION') t += ` ON DELETE ${f.onDelete}`;
     if (f.onUpdate !== 'NO ACTION') t += ` ON UPDATE ${f.onUpdate}`;
+    if (f.deferred) t += ' DEFERRABLE INITIALLY DEFERRED';
     parts.push(t);
   }
   return `CREATE TABLE ${quoteIdent(s.name)} (${parts.join(', ')})`;
@@ -390,6 +391,7 @@ export function alterTableImpl(ctx: DdlContext, h: AlterHelpers, stmt: AlterTabl
         if (c.kind === 'references') {
           const fk: ForeignKeySchema = { columns: [col.tag], table: c.ref.table, refColumns: c.ref.columns ?? [], onDelete: c.ref.onDelete ?? 'NO ACTION', onUpdate: c.ref.onUpdate ?? 'NO ACTION' };
           if (c.name) fk.name = c.name;
+          if (c.ref.deferrable) fk.deferred = true;
           fks.push(fk);
         }
         if (c.kind === 'generated') throw new SqlError('NOT_SUPPORTED', 'generated columns are not supported yet');
@@ -656,6 +658,7 @@ function addConstraint(ctx: DdlContext, h: AlterHelpers, ts: TableState, c: Tabl
         onUpdate: c.ref.onUpdate ?? 'NO ACTION',
       };
       if (c.name) fk.name = c.name;
+      if (c.ref.deferrable) fk.deferred = true;
       const schema: TableSchema = { ...s, foreignKeys: [...s.foreignKeys, fk] };
       const next = h.withSchema(ts, { ...schema, sql: renderCreateTable(schema) }, []);
       tx.replaceTable(key, next);

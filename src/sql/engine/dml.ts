@@ -25,6 +25,8 @@ import { truthy } from '../values/index.js';
 import type { SchemaSource } from '../catalog/catalog.js';
 import { ExprCompiler, type Eval, type Pred } from '../exec/compile-expr.js';
 import type { ExecEnv } from '../exec/env.js';
+import { tick } from '../exec/interrupt.js';
+import { failedStatementResolution, markResolution } from '../exec/failure-resolution.js';
 import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Row } from '../exec/types.js';
 import { posOf, type Planner } from '../planner/planner.js';
 import type { TableInfo } from '../storage/table-info.js';
@@ -115,14 +117,10 @@ function compileReturning(planner: Planner, info: TableInfo, alias: string | und
  * statement made before the failing row; `OR ROLLBACK` ends the whole transaction. The
  * session asks for it when a statement throws (ABORT, the default, undoes the statement).
  */
-const resolutions = new WeakMap<object, 'FAIL' | 'ROLLBACK'>();
-
-export function failedStatementResolution(e: unknown): 'FAIL' | 'ROLLBACK' | undefined {
-  return typeof e === 'object' && e !== null ? resolutions.get(e) : undefined;
-}
+export { failedStatementResolution };
 
 function noteResolution(e: unknown, onConflict: OnConflict): void {
-  if ((onConflict === 'FAIL' || onConflict === 'ROLLBACK') && e instanceof ConstraintError) resolutions.set(e, onConflict);
+  if ((onConflict === 'FAIL' || onConflict === 'ROLLBACK') && e instanceof ConstraintError) markResolution(e, onConflict);
 }
 
 /** Table slot of a column named in INSERT / SET (rowid aliases included), or a typed error. */
@@ -155,8 +153,11 @@ function compileUpserts(stmt: InsertStmt, info: TableInfo, planner: Planner, env
         return slotOf(info, e.name, false);
       });
       const same = (a: number[]): boolean => a.length === slots.length && a.every((x) => slots.includes(x)) && slots.every((x) => a.includes(x));
+      // As SQLite: a partial unique index matches only a target whose WHERE is the index's
+      // WHERE (compared as expressions); a full one matches with or without a target WHERE.
+      const tw = u.target.where;
       if (!info.keyless && same(info.pkSlots)) target = 'pk';
-      else target = info.indexes.find((ix) => ix.unique && same(ix.slots))?.key;
+      else target = info.indexes.find((ix) => ix.unique && same(ix.slots) && (ix.schema.where === undefined || (tw !== undefined && sameExpr(tw, parseExpression(ix.schema.where)))))?.key;
       if (target === undefined) {
         throw new SqlError('UPSERT_TARGET_MISMATCH', 'ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint', posOf(u.target.columns[0]?.expr));
       }
@@ -177,6 +178,20 @@ function compileUpserts(stmt: InsertStmt, info: TableInfo, planner: Planner, env
   });
 }
 
+/** Whether two expressions are the same (positions and the case of names ignored). */
+function sameExpr(a: unknown, b: unknown): boolean {
+  return canonicalExpr(a) === canonicalExpr(b);
+}
+
+function canonicalExpr(e: unknown): string {
+  return JSON.stringify(e, function (this: Record<string, unknown>, k, v: unknown) {
+    if (k === 'pos') return undefined;
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'string' && (k === 'name' || k === 'table') && (this.kind === 'column' || this.kind === 'function')) return v.toLowerCase();
+    return v;
+  });
+}
+
 /** The uniqueness conflicts of `row` (primary key first, then UNIQUE indexes). */
 function findConflicts(ts: TableState, row: Row): { target: string; key: Uint8Array }[] {
   const info = ts.info;
@@ -188,6 +203,7 @@ function findConflicts(ts: TableState, row: Row): { target: string; key: Uint8Ar
   for (const ix of info.indexes) {
     if (!ix.unique) continue;
     if (ix.slots.some((s) => row[s] === null)) continue;
+    if (!info.inIndex(ix, row)) continue;
     const prefix = info.indexPrefix(ix, row);
     const end = prefixUpperBound(prefix);
     for (const e of ts.indexReader(ix.key).entries(end ? { start: prefix, end } : { start: prefix })) {
@@ -321,6 +337,7 @@ export function compileInsert(stmt: InsertStmt, planner: Planner, schema: Schema
       } else rows = [[]];
       try {
         for (const r of rows) {
+          tick();
           const id = insertOne(tx, ts, r, out);
           if (id === undefined) continue;
           changes++;
@@ -421,6 +438,7 @@ export function compileUpdate(stmt: UpdateStmt, planner: Planner, schema: Schema
       let recheck = false;
       try {
         for (const full of rows) {
+          tick();
           let old = full.length === width ? full : full.slice(0, width);
           if (recheck) {
             const cur = tx.writer.readRow(ts, rowKeyOf(info, old));
@@ -474,6 +492,7 @@ export function compileDelete(stmt: DeleteStmt, planner: Planner, schema: Schema
       let changes = 0;
       const out: Row[] | undefined = returning ? [] : undefined;
       for (const full of rows) {
+        tick();
         const old = full.length === width ? full : full.slice(0, width);
         if (!tx.writer.deleteRow(ts, rowKeyOf(info, old), old)) continue;
         changes++;

@@ -13,6 +13,11 @@
  *   statement; a statement that deletes a parent and then its children fails here — delete the
  *   children first, or use CASCADE). Children are found through an index whose leading
  *   columns are the FK columns, else by a scan of the child table.
+ * - Deferred checks: an FK declared `DEFERRABLE INITIALLY DEFERRED`, or every FK while
+ *   `PRAGMA defer_foreign_keys` is on, records a missing parent (child written, or NO ACTION
+ *   parent removed while children remain) on the transaction instead of failing; COMMIT runs
+ *   `checkDeferred`, which re-checks each record against the final state and fails with the
+ *   same error (the transaction stays open, as SQLite). RESTRICT is never deferred.
  * - Violations raise `ConstraintError('FOREIGN KEY', 'FOREIGN KEY constraint failed')`. Rows
  *   changed by an action are checked for NOT NULL on the FK columns (not for CHECK constraints
  *   of the child table — a documented gap).
@@ -125,9 +130,43 @@ export class ForeignKeys {
       if (oldRow && slots.every((s) => equalCells(oldRow[s] ?? null, row[s] ?? null) && typeof oldRow[s] === typeof row[s])) continue;
       const pkey = fk.table.toLowerCase();
       const parent = tx.tableInfo(pkey);
-      if (!parent) throw fkFailed();
+      const deferred = fk.deferred === true || tx.deferForeignKeys;
+      if (!parent) {
+        if (deferred) {
+          tx.deferredFks.push({ child: info.key, fk, vals });
+          continue;
+        }
+        throw fkFailed();
+      }
       const ps = parentSlots(parent, fk, info.name);
-      if (!parentExists(tx.table(pkey), ps, vals, info.name)) throw fkFailed();
+      if (!parentExists(tx.table(pkey), ps, vals, info.name)) {
+        if (deferred) tx.deferredFks.push({ child: info.key, fk, vals });
+        else throw fkFailed();
+      }
+    }
+  }
+
+  /**
+   * At COMMIT: the deferred checks recorded on `tx` that still fail (a parent key some child
+   * row still references, with no parent row). Throws the FK error when one does.
+   */
+  checkDeferred(tx: Transaction): void {
+    const seen = new Set<string>();
+    for (const d of tx.deferredFks) {
+      const childInfo = tx.tableInfo(d.child);
+      if (!childInfo) continue; // the child table was dropped: nothing references the parent
+      // The FK itself, or (after an ALTER rebuilt the schema) the child's FKs to that parent.
+      const own = childInfo.schema.foreignKeys;
+      const fks = own.includes(d.fk) ? [d.fk] : own.filter((f) => f.table.toLowerCase() === d.fk.table.toLowerCase() && f.columns.length === d.vals.length);
+      for (const fk of fks) {
+        const k = `${d.child}\u0001${own.indexOf(fk)}\u0001${d.vals.map((v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `x${Buffer.from(v).toString('hex')}` : JSON.stringify(v))).join('\u0001')}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        const pkey = fk.table.toLowerCase();
+        const parent = tx.tableInfo(pkey);
+        if (parent && parentExists(tx.table(pkey), parentSlots(parent, fk, childInfo.name), d.vals, childInfo.name)) continue;
+        if (this.children(tx, { child: d.child, fk }, d.vals).length > 0) throw fkFailed();
+      }
     }
   }
 
@@ -206,6 +245,10 @@ export class ForeignKeys {
     if (newRow === undefined && parent.keyless && parentExists(tx.table(parent.key), ps, vals, ref.child)) return;
     const kids = this.children(tx, ref, vals);
     if (kids.length === 0) return;
+    if (action === 'NO ACTION' && (ref.fk.deferred === true || tx.deferForeignKeys)) {
+      tx.deferredFks.push({ child: ref.child, fk: ref.fk, vals });
+      return;
+    }
     if (action === 'RESTRICT' || action === 'NO ACTION') throw fkFailed();
     const ts = tx.tableForWrite(ref.child);
     const info = ts.info;

@@ -1,7 +1,8 @@
 /**
  * PRAGMA statements: `table_info(t)` / `table_xinfo(t)`, `index_list(t)`, `index_info(i)`,
  * `foreign_key_list(t)`, `foreign_keys` (always 1: foreign keys are always enforced),
- * `table_list`. Other pragmas (journal_mode, synchronous, foreign_keys, …) are accepted and
+ * `table_list`, `defer_foreign_keys` (in a transaction: check every FK at COMMIT; cleared when
+ * the transaction ends — outside one it has no effect, as in SQLite). Other pragmas (journal_mode, synchronous, foreign_keys, …) are accepted and
  * return nothing: storage settings are fixed by the engine.
  */
 import { SqlError } from '../../errors/index.js';
@@ -20,6 +21,17 @@ function argName(stmt: PragmaStmt): string | undefined {
   if (v.kind === 'literal' && typeof v.value === 'string') return v.value;
   if (v.kind === 'column') return v.name;
   throw new SqlError('INVALID_PRAGMA', `bad argument to PRAGMA ${stmt.name}`);
+}
+
+/** A boolean pragma value: ON / OFF, TRUE / FALSE, YES / NO, 1 / 0. */
+function pragmaFlag(stmt: PragmaStmt): boolean {
+  const v = stmt.value!;
+  if (v.kind === 'literal' && typeof v.value === 'bigint') return v.value !== 0n;
+  if (v.kind === 'literal' && typeof v.value === 'number') return v.value !== 0;
+  const t = argName(stmt)?.toLowerCase();
+  if (t === 'on' || t === 'true' || t === 'yes' || t === '1') return true;
+  if (t === 'off' || t === 'false' || t === 'no' || t === '0') return false;
+  throw new SqlError('INVALID_PRAGMA', `bad argument to PRAGMA ${stmt.name}: expected ON or OFF`);
 }
 
 export function pragma(stmt: PragmaStmt, schema: SchemaSource): { columns: ColumnMeta[]; rows(tx: TxnAccess): Row[] } {
@@ -69,6 +81,22 @@ export function pragma(stmt: PragmaStmt, schema: SchemaSource): { columns: Colum
     case 'foreign_keys':
       // Foreign keys are always enforced (foreign-keys.ts); setting the pragma changes nothing.
       return stmt.value ? { columns: [], rows: () => [] } : { columns: cols(['foreign_keys', 'INTEGER']), rows: () => [[1n]] };
+    case 'defer_foreign_keys': {
+      const txnOf = (tx: TxnAccess): { deferForeignKeys: boolean } | undefined =>
+        typeof (tx as Partial<{ deferForeignKeys: boolean }>).deferForeignKeys === 'boolean' ? (tx as unknown as { deferForeignKeys: boolean }) : undefined;
+      if (stmt.value) {
+        const on = pragmaFlag(stmt);
+        return {
+          columns: [],
+          rows: (tx) => {
+            const t = txnOf(tx);
+            if (t) t.deferForeignKeys = on;
+            return [];
+          },
+        };
+      }
+      return { columns: cols(['defer_foreign_keys', 'INTEGER']), rows: (tx) => [[txnOf(tx)?.deferForeignKeys ? 1n : 0n]] };
+    }
     case 'foreign_key_list': {
       const t = argName(stmt);
       const info = t ? schema.tableInfo(t.toLowerCase()) : undefined;

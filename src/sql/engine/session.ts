@@ -6,7 +6,11 @@
  * - BEGIN [DEFERRED] snapshots the committed state; the first write takes the writer lock (and
  *   fails with BUSY if another writer committed since the snapshot). BEGIN IMMEDIATE takes the
  *   lock at once. COMMIT publishes, ROLLBACK discards.
- * - A failing statement inside a transaction is undone alone (statement-level rollback).
+ * - A failing statement inside a transaction is undone alone (statement-level rollback). That
+ *   includes one stopped by its `StatementGuard` (time limit / cancellation, exec/interrupt.ts),
+ *   which is active while the statement executes and on every pull of its rows.
+ * - COMMIT first runs the deferred foreign-key checks; a violation fails COMMIT and leaves the
+ *   transaction open (SQLite); in autocommit the statement fails and nothing is committed.
  * - SAVEPOINT / RELEASE / ROLLBACK TO are marks in the undo log; a SAVEPOINT outside BEGIN
  *   starts a transaction that its RELEASE commits.
  * - Prepared statements cache their compiled program per schema key (and, for statements that
@@ -22,13 +26,15 @@ import type { SqlValue } from '../../objects/index.js';
 import type { Statement } from '../ast.js';
 import { parse, parseOne } from '../parser/index.js';
 import type { SchemaSource } from '../catalog/catalog.js';
-import type { SessionCounters } from '../exec/env.js';
+import type { SessionCounters, TxnAccess } from '../exec/env.js';
 import type { ColumnMeta, Pull, Row } from '../exec/types.js';
 import { ExecEnv } from '../exec/env.js';
+import { guarded, guardPull, type StatementGuard } from '../exec/interrupt.js';
 import { ParamMap } from '../planner/params.js';
 import { compileStatement, type CompileContext, type Compiled, type Outcome } from './compile.js';
 import { NeedsAsyncError } from '../version/as-of.js';
 import { failedStatementResolution } from './dml.js';
+import { ForeignKeys } from './foreign-keys.js';
 import type { Engine } from './engine.js';
 import type { Transaction } from './transaction.js';
 
@@ -99,6 +105,16 @@ function slotParams(node: unknown, params: ParamMap, depth: number): void {
   const o = node as Record<string, unknown>;
   if (o.kind === 'param') params.slot(o as { index?: number; name?: string });
   for (const k of Object.keys(o)) if (k !== 'pos') slotParams(o[k], params, depth + 1);
+}
+
+/** Execute a compiled statement, under its time limit / cancellation guard when it has one. */
+function run(c: Compiled, tx: TxnAccess, params: SqlValue[], guard: StatementGuard | undefined): Outcome {
+  return guard === undefined ? c.execute(tx, params) : guarded(guard, () => c.execute(tx, params));
+}
+
+/** Deferred foreign-key checks of a transaction about to commit (throws the FK error). */
+function checkDeferredForeignKeys(tx: Transaction): void {
+  if (tx.deferredFks.length > 0) new ForeignKeys(() => null).checkDeferred(tx);
 }
 
 export class Session {
@@ -173,8 +189,8 @@ export class Session {
   /** Scripts that are one transaction-control statement (BEGIN, COMMIT, …): parsed once. */
   private readonly controlScripts = new Map<string, Prepared[]>();
 
-  /** Run every statement of a script, discarding rows. */
-  async exec(sql: string): Promise<void> {
+  /** Run every statement of a script, discarding rows (`guard`: time limit / cancellation of the whole script). */
+  async exec(sql: string, guard?: StatementGuard): Promise<void> {
     let list = this.controlScripts.get(sql);
     if (list === undefined) {
       list = this.prepareAll(sql);
@@ -184,7 +200,7 @@ export class Session {
       }
     }
     for (const p of list) {
-      const r = await this.execute(p, []);
+      const r = await this.execute(p, [], guard);
       if (r.rows) while (r.rows() !== undefined);
       r.done();
     }
@@ -203,14 +219,14 @@ export class Session {
    * transaction) and writes inside a transaction that already holds the writer lock. Returns
    * undefined when the statement needs `execute` (locks, commits, transaction control).
    */
-  executeSync(prep: Prepared, params: SqlValue[]): ExecResult | undefined {
+  executeSync(prep: Prepared, params: SqlValue[], guard?: StatementGuard): ExecResult | undefined {
     if (this.engine.isClosed) throw new SqlError('DATABASE_CLOSED', 'The database is closed');
     if (prep.isControl) return undefined;
     if (this.version) {
       if (this.version.isVersionStatement(prep.stmt)) return undefined;
       this.execParams = params;
       try {
-        return this.executeSyncInner(prep, params);
+        return this.executeSyncInner(prep, params, guard);
       } catch (e) {
         if (e instanceof NeedsAsyncError) return undefined;
         throw e;
@@ -218,10 +234,10 @@ export class Session {
         this.execParams = undefined;
       }
     }
-    return this.executeSyncInner(prep, params);
+    return this.executeSyncInner(prep, params, guard);
   }
 
-  private executeSyncInner(prep: Prepared, params: SqlValue[]): ExecResult | undefined {
+  private executeSyncInner(prep: Prepared, params: SqlValue[], guard: StatementGuard | undefined): ExecResult | undefined {
     const txn = this.txn;
     if (!txn) {
       const committed = this.engine.committed;
@@ -229,7 +245,7 @@ export class Session {
       if (c.writes) return undefined;
       c.busy = true;
       try {
-        return this.result(c, c.execute(committed, params));
+        return this.result(c, run(c, committed, params, guard), guard);
       } catch (e) {
         c.busy = false;
         throw e;
@@ -237,30 +253,31 @@ export class Session {
     }
     const c = prep.compiled(txn, this);
     if (c.writes && !this.holdsLock) return undefined;
-    return this.runInTransaction(txn, prep, c, params);
+    return this.runInTransaction(txn, prep, c, params, guard);
   }
 
-  async execute(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
+  async execute(prep: Prepared, params: SqlValue[], guard?: StatementGuard): Promise<ExecResult> {
     if (this.engine.isClosed) throw new SqlError('DATABASE_CLOSED', 'The database is closed');
+    guard?.check();
     const v = this.version;
-    if (!v) return this.executeInner(prep, params);
+    if (!v) return this.executeInner(prep, params, guard);
     if (v.isVersionStatement(prep.stmt)) return v.execute(prep.stmt, params);
     this.execParams = params;
     try {
       try {
-        return await this.executeInner(prep, params);
+        return await this.executeInner(prep, params, guard);
       } catch (e) {
         if (!(e instanceof NeedsAsyncError)) throw e;
       }
       await v.warm(prep.stmt, params);
       this.execParams = params;
-      return await this.executeInner(prep, params);
+      return await this.executeInner(prep, params, guard);
     } finally {
       this.execParams = undefined;
     }
   }
 
-  private async executeInner(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
+  private async executeInner(prep: Prepared, params: SqlValue[], guard: StatementGuard | undefined): Promise<ExecResult> {
     const stmt = prep.stmt;
     switch (stmt.kind) {
       case 'begin':
@@ -277,7 +294,7 @@ export class Session {
         break;
     }
     const txn = this.txn;
-    if (!txn) return this.autocommit(prep, params);
+    if (!txn) return this.autocommit(prep, params, guard);
     let c = prep.compiled(txn, this);
     if (c.writes && !this.holdsLock) {
       if (this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
@@ -286,16 +303,16 @@ export class Session {
       if (this.txn !== txn) throw new SqlError('SQL_ERROR', 'the transaction ended while this statement waited');
       c = prep.compiled(txn, this);
     }
-    return this.runInTransaction(txn, prep, c, params);
+    return this.runInTransaction(txn, prep, c, params, guard);
   }
 
-  private runInTransaction(txn: Transaction, prep: Prepared, c: Compiled, params: SqlValue[]): ExecResult {
+  private runInTransaction(txn: Transaction, prep: Prepared, c: Compiled, params: SqlValue[], guard: StatementGuard | undefined): ExecResult {
     if (c.writes && this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
     const mark = txn.undo.mark();
     let out: Outcome;
     c.busy = true;
     try {
-      out = c.execute(txn, params);
+      out = run(c, txn, params, guard);
     } catch (e) {
       c.busy = false;
       // OR FAIL keeps the statement's earlier changes; OR ROLLBACK ends the transaction.
@@ -310,13 +327,13 @@ export class Session {
     }
     if (c.writes && out.kind !== 'rows') txn.statements.push(prep.sql);
     if (txn.savepoints.length === 0) txn.undo.truncate(mark);
-    return this.result(c, out);
+    return this.result(c, out, guard);
   }
 
-  private result(c: Compiled, out: Outcome): ExecResult {
+  private result(c: Compiled, out: Outcome, guard: StatementGuard | undefined): ExecResult {
     const counters = this.counters;
     if (out.kind === 'rows') {
-      return { columns: c.columns, rows: out.pull, changes: 0, lastInsertRowid: counters.lastInsertRowid, done: () => (c.busy = false) };
+      return { columns: c.columns, rows: guardPull(guard, out.pull), changes: 0, lastInsertRowid: counters.lastInsertRowid, done: () => (c.busy = false) };
     }
     c.busy = false;
     if (out.kind === 'schema') return { ...emptyResult(counters), columns: c.columns };
@@ -332,13 +349,13 @@ export class Session {
     return { columns: c.columns, rows, changes: out.changes, lastInsertRowid: counters.lastInsertRowid, done() {} };
   }
 
-  private async autocommit(prep: Prepared, params: SqlValue[]): Promise<ExecResult> {
+  private async autocommit(prep: Prepared, params: SqlValue[], guard: StatementGuard | undefined): Promise<ExecResult> {
     const engine = this.engine;
     let c = prep.compiled(engine.committed, this);
     if (!c.writes) {
       c.busy = true;
       try {
-        return this.result(c, c.execute(engine.committed, params));
+        return this.result(c, run(c, engine.committed, params, guard), guard);
       } catch (e) {
         c.busy = false;
         throw e;
@@ -352,12 +369,13 @@ export class Session {
       c.busy = true;
       let out: Outcome;
       try {
-        out = c.execute(tx, params);
+        out = run(c, tx, params, guard);
       } catch (e) {
         if (failedStatementResolution(e) === 'FAIL' && tx.changed) {
           // OR FAIL: the rows written before the failing one stay (and commit).
           tx.statements.push(prep.sql);
           try {
+            checkDeferredForeignKeys(tx);
             await engine.commit(tx);
           } finally {
             engine.end(tx);
@@ -372,11 +390,12 @@ export class Session {
       tx.statements.push(prep.sql);
       if (this.version) tx.commitInfo = this.version.commitInfo();
       try {
+        checkDeferredForeignKeys(tx);
         await engine.commit(tx);
       } finally {
         engine.end(tx);
       }
-      return this.result(c, out);
+      return this.result(c, out, guard);
     } finally {
       engine.writeLock.release();
     }
@@ -415,6 +434,8 @@ export class Session {
     if (!txn) throw new SqlError('SQL_ERROR', 'cannot commit - no transaction is active');
     if (this.iterators > 0) throw new TypeError('This database connection is busy executing a query');
     if (txn.changed) {
+      // Deferred foreign keys: a violation fails COMMIT and the transaction stays open (SQLite).
+      checkDeferredForeignKeys(txn);
       if (this.version) txn.commitInfo = this.version.commitInfo();
       await this.engine.commit(txn);
     }

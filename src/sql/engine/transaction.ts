@@ -49,6 +49,14 @@ export class Transaction implements TxnAccess, SchemaSource {
   /** Message and author for the commit this transaction becomes (versioned databases). */
   commitInfo: { message?: string; author?: string } = {};
   readonly savepoints: { name: string; mark: number }[] = [];
+  /** `PRAGMA defer_foreign_keys = ON`: every FK is checked at COMMIT (cleared when it ends). */
+  deferForeignKeys = false;
+  /**
+   * Foreign-key checks postponed to COMMIT (deferred FKs): the FK and the parent-key values
+   * that lacked a parent row when written. Candidates only — COMMIT re-checks each against
+   * the final state, so rolled-back statements and savepoints leave nothing wrong behind.
+   */
+  readonly deferredFks: { child: string; fk: import('../../objects/index.js').ForeignKeySchema; vals: import('../../objects/index.js').SqlValue[] }[] = [];
 
   constructor(
     base: Catalog,

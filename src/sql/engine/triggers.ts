@@ -10,7 +10,9 @@
  *   named in the SET list — equal rewrites fire there, not here; documented difference).
  * - RAISE(IGNORE) in a BEFORE trigger skips the row; in an AFTER trigger it ends the trigger.
  *   RAISE(ABORT | FAIL | ROLLBACK, msg) fails the statement with code `CONSTRAINT_TRIGGER`
- *   and message msg; the statement is rolled back (FAIL and ROLLBACK act like ABORT here).
+ *   and message msg: ABORT undoes the statement, FAIL keeps its changes made before the
+ *   failure, ROLLBACK ends (undoes) the whole transaction — as SQLite (marked on the error,
+ *   src/sql/exec/failure-resolution.ts).
  * - Recursion: as SQLite with recursive_triggers off, a trigger does not fire again while it
  *   is already running; nesting of different triggers is limited to `MAX_TRIGGER_DEPTH`
  *   (error `TRIGGER_DEPTH`).

@@ -41,6 +41,7 @@ import { affinityOf, comparisonCollation, type BExpr } from '../planner/bound.js
 import type { ExecEnv } from './env.js';
 import type { Row } from './types.js';
 import { rowKey, valueKey } from './value-key.js';
+import { markResolution } from './failure-resolution.js';
 
 export type Eval = (row: Row) => SqlValue;
 export type Pred = (row: Row) => boolean;
@@ -212,7 +213,10 @@ export class ExprCompiler {
         const msg = e.message ?? '';
         const action = e.action;
         return () => {
-          throw new SqlError(action === 'IGNORE' ? 'RAISE_IGNORE' : 'CONSTRAINT_TRIGGER', msg);
+          const err = new SqlError(action === 'IGNORE' ? 'RAISE_IGNORE' : 'CONSTRAINT_TRIGGER', msg);
+          // RAISE(FAIL) keeps the statement's earlier changes, RAISE(ROLLBACK) ends the transaction.
+          if (action === 'FAIL' || action === 'ROLLBACK') markResolution(err, action);
+          throw err;
         };
       }
     }

@@ -10,6 +10,7 @@ import type { ExecEnv, TxnAccess } from './env.js';
 import type { Eval, Pred } from './compile-expr.js';
 import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
 import { rowKey } from './value-key.js';
+import { tick } from './interrupt.js';
 import { probeRanges, type KeyProbe } from './sources.js';
 import type { IndexInfo } from '../storage/table-info.js';
 import type { TreeReader } from '../storage/table-state.js';
@@ -367,6 +368,7 @@ export class CountRangeNode implements PlanNode {
         if (r.start) o.start = r.start;
         if (r.end) o.end = r.end;
         for (const e of tree.entries(o)) {
+          tick();
           if (this.index) {
             const rv = rows.get(e.value);
             if (rv !== undefined && test(e.value, rv)) n++;

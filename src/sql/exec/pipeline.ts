@@ -15,6 +15,7 @@ import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type
 import type { Pred } from './compile-expr.js';
 import type { Cursor, Source } from './sources.js';
 import { rowKey } from './value-key.js';
+import { tick } from './interrupt.js';
 
 export interface Level {
   source: Source;
@@ -80,6 +81,7 @@ export class JoinPipeline implements PlanNode {
           c.start();
         }
         while (c.next()) {
+          tick();
           if (f === undefined || f(row)) return row;
         }
         done = true;
@@ -121,6 +123,7 @@ export class JoinPipeline implements PlanNode {
       } else lvl = n - 1;
       for (;;) {
         while (lvl >= base) {
+          tick();
           const L = levels[lvl]!;
           const second = lvl === k;
           let ok: boolean;

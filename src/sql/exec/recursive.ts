@@ -6,6 +6,7 @@
  */
 import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
 import { rowKey } from './value-key.js';
+import { tick } from './interrupt.js';
 
 /** The current row(s) of the recursive CTE as the recursive select sees them. */
 export class WorkingTable implements PlanNode {
@@ -55,6 +56,7 @@ export class RecursiveCteNode implements PlanNode {
     };
     return () => {
       for (;;) {
+        tick();
         if (init) {
           const r = init();
           if (r === undefined) {

@@ -5,13 +5,14 @@
  *
  * - `TableSource`: full scan, primary-key point/range/IN lookups and secondary-index scans
  *   (`KeyProbe` turns bound values into key ranges), forward or reverse. Keyless tables emit
- *   each stored row as many times as its duplicate count.
+ *   each stored row as many times as its duplicate count. Range scans of a clean tree decode
+ *   row values in place in the leaf's bytes, only up to the last column the query reads.
  * - `HashSource`: hash join build side — runs an inner source once per pipeline execution
  *   into a hash table keyed by the join values, then probes it per outer row.
  * - `MaterializedSource`: derived tables, views, CTEs: runs a sub-plan (once per execution,
  *   or per outer row when correlated) and replays its rows.
  */
-import { encodeKey, prefixUpperBound, compareBytes, type RangeOptions, type RawEntry, type SqlValue } from '../../objects/index.js';
+import { encodeKey, prefixUpperBound, compareBytes, decodeRowRangeInto, ROW_FORMAT_V1, type RangeOptions, type RawEntry, type SqlValue } from '../../objects/index.js';
 import type { Affinity, Collation } from '../values/index.js';
 import type { IndexInfo, TableInfo } from '../storage/table-info.js';
 import type { TreeReader } from '../storage/table-state.js';
@@ -19,6 +20,10 @@ import type { ExecEnv, TxnAccess } from './env.js';
 import { convertForCompare, type Eval, type Pred } from './compile-expr.js';
 import type { PlanNode, Row } from './types.js';
 import { rowKey } from './value-key.js';
+import { tick } from './interrupt.js';
+
+/** A row value with no cells (decodes the key alone through `TableInfo.decodeInto`). */
+const EMPTY_ROW = Uint8Array.of(ROW_FORMAT_V1);
 
 /** A prolly range iterator that can also step without allocating (`ForwardIter.nextRaw`). */
 interface RawIter {
@@ -35,6 +40,29 @@ export interface Source {
   readonly width: number;
   cursor(row: Row): Cursor;
   explain(): string;
+}
+
+/**
+ * A WHERE equality on output column `col` of a sub-plan: `col = values[0]` (or IN the list),
+ * compared without affinity conversion under BINARY; each value reads no row (a literal or a
+ * parameter, evaluated when the plan opens).
+ */
+export interface ColumnEquality {
+  col: number;
+  values: readonly Eval[];
+}
+
+/**
+ * A sub-plan that can produce fewer rows when told about equalities the caller will apply
+ * anyway (`heliosdb_history` probes only the wanted keys). `narrow` returns the plan to run; it
+ * may still produce rows the equalities reject, never lose one they accept.
+ */
+export interface NarrowablePlan {
+  narrow(eqs: readonly ColumnEquality[]): PlanNode;
+}
+
+export function isNarrowable(p: PlanNode): p is PlanNode & NarrowablePlan {
+  return typeof (p as Partial<NarrowablePlan>).narrow === 'function';
 }
 
 /**
@@ -362,6 +390,11 @@ export class TableSource implements Source {
     // Fixed for this source: computed on the first cursor, shared by the later ones.
     const slotMap = (this.slotMap ??= info.slotMapAt(off, used));
     const needKey = (this.needKey ??= !used || info.pkSlots.some((s) => used[s]));
+    // Raw scans of a table without missing-value columns decode values in place (see next()).
+    const inPlace = !keyless && info.fill === undefined;
+    const w = info.width;
+    let lastTag = -1;
+    for (let t = 0; t < slotMap.length; t++) if (slotMap[t]! >= 0) lastTag = t;
     const subCache = new Map<EqTerm, { id: number; vals: SqlValue[] }>();
     let rows: TreeReader;
     let tree: TreeReader;
@@ -423,6 +456,13 @@ export class TableSource implements Source {
               continue;
             }
             const b = re.bytes;
+            if (inPlace) {
+              // The value is decoded in the leaf's buffer (no view per row), up to the last used tag.
+              if (needKey) info.decodeInto(new Uint8Array(b.buffer, b.byteOffset + re.ks, re.ke - re.ks), EMPTY_ROW, row, off, slotMap, true);
+              else for (let i = 0; i < w; i++) row[off + i] = null;
+              decodeRowRangeInto(b, re.vs, re.ve, slotMap, row, lastTag);
+              return true;
+            }
             const key = needKey ? new Uint8Array(b.buffer, b.byteOffset + re.ks, re.ke - re.ks) : EMPTY_BYTES;
             decode(key, new Uint8Array(b.buffer, b.byteOffset + re.vs, re.ve - re.vs));
             return true;
@@ -484,6 +524,7 @@ export class HashSource implements Source {
       const c = this.inner.cursor(row);
       c.start();
       outer: while (c.next()) {
+        tick();
         if (this.innerFilter && !this.innerFilter(row)) continue;
         for (let i = 0; i < n; i++) {
           const v = convertForCompare(this.buildKeys[i]!(row), this.convs[i]![1]);

@@ -211,6 +211,21 @@ TYPE              : 'type';
 USE               : 'use';
 WRITE             : 'write';
 
+// ---- keywords (window functions) -------------------------------------------------------------
+CURRENT           : 'current';
+EXCLUDE           : 'exclude';
+FOLLOWING         : 'following';
+GROUPS            : 'groups';
+OTHERS            : 'others';
+OVER              : 'over';
+PARTITION         : 'partition';
+PRECEDING         : 'preceding';
+RANGE             : 'range';
+ROWS              : 'rows';
+TIES              : 'ties';
+UNBOUNDED         : 'unbounded';
+WINDOW            : 'window';
+
 // ---- identifiers, literals, parameters -----------------------------------------------------
 IDENTIFIER
     : ([a-z_] | NON_ASCII) ([a-z_0-9$] | NON_ASCII)*

@@ -116,6 +116,7 @@ compoundOperator
 selectCore
     : SELECT (DISTINCT | ALL)? resultColumn (COMMA resultColumn)* (FROM fromClause)? (WHERE where_=expr)?
       (GROUP BY groupBy+=expr (COMMA groupBy+=expr)*)? (HAVING having=expr)?
+      (WINDOW windowDefn (COMMA windowDefn)*)?
     | VALUES valuesRow (COMMA valuesRow)*
     ;
 
@@ -461,7 +462,7 @@ valueExpr
     | CASE expr? (WHEN expr THEN expr)+ (ELSE expr)? END
     | EXISTS OPEN_PAR selectStmt CLOSE_PAR
     | RAISE OPEN_PAR (IGNORE | (ROLLBACK | ABORT | FAIL) COMMA STRING_LITERAL) CLOSE_PAR
-    | functionName OPEN_PAR functionArgs? CLOSE_PAR filterClause?
+    | functionName OPEN_PAR functionArgs? CLOSE_PAR filterClause? overClause?
     | OPEN_PAR selectStmt CLOSE_PAR
     | OPEN_PAR expr (COMMA expr)* CLOSE_PAR
     | identifier (DOT identifier (DOT identifier)?)?
@@ -502,6 +503,42 @@ filterClause
     : FILTER OPEN_PAR WHERE expr CLOSE_PAR
     ;
 
+// ---- window functions (SQLite's window-defn / frame-spec) -------------------------------------
+
+overClause
+    : OVER (OPEN_PAR windowSpec CLOSE_PAR | anyName)
+    ;
+
+windowDefn
+    : anyName AS OPEN_PAR windowSpec CLOSE_PAR
+    ;
+
+/** `base` names a window of the WINDOW clause this one extends. */
+windowSpec
+    : base=identifier? (PARTITION BY expr (COMMA expr)*)? orderByClause? frameSpec?
+    ;
+
+frameSpec
+    : (RANGE | ROWS | GROUPS) (BETWEEN frameStart AND frameEnd | frameStart) frameExclude?
+    ;
+
+/** UNBOUNDED PRECEDING is listed first: it wins over a column named "unbounded". */
+frameStart
+    : UNBOUNDED PRECEDING
+    | CURRENT ROW
+    | expr (PRECEDING | FOLLOWING)
+    ;
+
+frameEnd
+    : UNBOUNDED FOLLOWING
+    | CURRENT ROW
+    | expr (PRECEDING | FOLLOWING)
+    ;
+
+frameExclude
+    : EXCLUDE (NO OTHERS | CURRENT ROW | GROUP | TIES)
+    ;
+
 // ---- names ----------------------------------------------------------------------------------
 
 qualifiedName
@@ -521,6 +558,7 @@ anyName
     | MESSAGE | ONLY | OURS | READ | RESOLVE | SCN | SHOW | SYSTEM_TIME | TABLES | TAG | TAGS
     | THEIRS | TIMESTAMP | TYPE | USE | WRITE | LEFT | RIGHT | FULL | INNER | OUTER | CROSS
     | NATURAL | CAST | RAISE | TRUE | FALSE | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP
+    | CURRENT | EXCLUDE | FOLLOWING | GROUPS | OTHERS | OVER | PARTITION | PRECEDING | RANGE | ROWS | TIES | UNBOUNDED | WINDOW
     ;
 
 /** A name: a plain or quoted identifier, or a keyword SQLite lets be a name (its %fallback ID
@@ -537,6 +575,7 @@ identifier
     | MESSAGE | ONLY | OURS | READ | RESOLVE | SCN | SHOW | SYSTEM_TIME | TABLES | TAG | TAGS
     | THEIRS | TIMESTAMP | TYPE | USE | WRITE | LEFT | RIGHT | FULL | INNER | OUTER | CROSS
     | NATURAL | CAST | RAISE | TRUE | FALSE | CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP
+    | CURRENT | EXCLUDE | FOLLOWING | GROUPS | OTHERS | OVER | PARTITION | PRECEDING | RANGE | ROWS | TIES | UNBOUNDED | WINDOW
     ;
 
 /** An alias written without AS: a 'string' or an identifier that is not a join keyword
@@ -553,6 +592,7 @@ implicitAlias
     | MESSAGE | ONLY | OURS | READ | RESOLVE | SCN | SHOW | SYSTEM_TIME | TABLES | TAG | TAGS
     | THEIRS | TIMESTAMP | TYPE | USE | WRITE | CAST | RAISE | TRUE | FALSE | CURRENT_DATE
     | CURRENT_TIME | CURRENT_TIMESTAMP
+    | CURRENT | EXCLUDE | FOLLOWING | GROUPS | OTHERS | PARTITION | PRECEDING | RANGE | ROWS | TIES | UNBOUNDED
     ;
 
 /** A function name: like identifier but not CAST, RAISE, TRUE, FALSE, CURRENT_* (their own syntax). */
@@ -568,5 +608,6 @@ functionName
     | MESSAGE | ONLY | OURS | READ | RESOLVE | SCN | SHOW | SYSTEM_TIME | TABLES | TAG | TAGS
     | THEIRS | TIMESTAMP | TYPE | USE | WRITE | LEFT | RIGHT | FULL | INNER | OUTER | CROSS
     | NATURAL
+    | CURRENT | EXCLUDE | FOLLOWING | GROUPS | OTHERS | PARTITION | PRECEDING | RANGE | ROWS | TIES | UNBOUNDED
     ;
 

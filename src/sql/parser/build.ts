@@ -38,6 +38,7 @@ import type {
   Expr,
   FkAction,
   ForeignKeyRef,
+  FrameBound,
   FromItem,
   IndexedColumn,
   InsertStmt,
@@ -57,6 +58,8 @@ import type {
   TypeName,
   UpdateStmt,
   Upsert,
+  WindowDef,
+  WindowFrame,
   With,
 } from '../ast.js';
 import * as P from '../grammar/generated/HeliosSQLParser.js';
@@ -339,6 +342,7 @@ export class AstBuilder {
       const c = ch[i]!;
       if (c instanceof P.ResultColumnContext) columns.push(this.resultColumn(c));
       else if (c instanceof P.FromClauseContext) core.from = this.fromClause(c);
+      else if (c instanceof P.WindowDefnContext) (core.windows ??= []).push(this.windowDefn(c));
     }
     if (ctx._where_) core.where = this.expr(ctx._where_);
     if (ctx._groupBy.length > 0) core.groupBy = ctx._groupBy.map((e) => this.expr(e));
@@ -1360,9 +1364,60 @@ export class AstBuilder {
         }
       }
     }
-    const filter = ch[ch.length - 1];
-    if (filter instanceof P.FilterClauseContext) e.filter = this.expr(filter.children[3] as P.ExprContext);
+    for (let i = 3; i < ch.length; i++) {
+      const c = ch[i];
+      if (c instanceof P.FilterClauseContext) e.filter = this.expr(c.children[3] as P.ExprContext);
+      else if (c instanceof P.OverClauseContext) {
+        const spec = c.windowSpec();
+        e.over = spec ? this.windowSpec(spec) : nameOf(c.anyName()!);
+      }
+    }
     return e;
+  }
+
+  // ---- window functions ----------------------------------------------------------------------
+
+  private windowDefn(ctx: P.WindowDefnContext): { name: string; def: WindowDef; pos: Pos } {
+    return { name: nameOf(ctx.anyName()), def: this.windowSpec(ctx.windowSpec()), pos: pos(ctx.start!) };
+  }
+
+  private windowSpec(ctx: P.WindowSpecContext): WindowDef {
+    const def: WindowDef = { pos: pos(ctx.start!) };
+    if (ctx._base) def.base = nameOf(ctx._base);
+    const parts = ctx.expr();
+    if (parts.length) def.partitionBy = parts.map((x) => this.expr(x));
+    const ob = ctx.orderByClause();
+    if (ob) def.orderBy = this.orderBy(ob);
+    const fr = ctx.frameSpec();
+    if (fr) {
+      const units = fr.ROWS() ? 'ROWS' : fr.GROUPS() ? 'GROUPS' : 'RANGE';
+      const start = this.frameBound(fr.frameStart()!);
+      const endCtx = fr.frameEnd();
+      const end: FrameBound = endCtx ? this.frameBound(endCtx) : { kind: 'currentRow' };
+      const frame: WindowFrame = { units, start, end };
+      const ex = fr.frameExclude();
+      if (ex) {
+        const t = tokenType(ex.children[1]);
+        frame.exclude = t === T.NO ? 'NO OTHERS' : t === T.CURRENT ? 'CURRENT ROW' : t === T.GROUP ? 'GROUP' : 'TIES';
+      }
+      def.frame = frame;
+    }
+    return def;
+  }
+
+  private frameBound(ctx: P.FrameStartContext | P.FrameEndContext): FrameBound {
+    const ch = ctx.children;
+    const first = ch[0];
+    if (first instanceof P.ExprContext) {
+      // `UNBOUNDED PRECEDING` as an end / `UNBOUNDED FOLLOWING` as a start: SQLite's grammar has
+      // no such bound (here it would read as a column named "unbounded").
+      if (first.start === first.stop && first.start!.type === T.UNBOUNDED) throw this.error((ch[1] as TerminalNode).symbol);
+      const expr = this.expr(first);
+      return tokenType(ch[1]) === T.PRECEDING ? { kind: 'preceding', expr } : { kind: 'following', expr };
+    }
+    const t = tokenType(first);
+    if (t === T.CURRENT) return { kind: 'currentRow' };
+    return tokenType(ch[1]) === T.PRECEDING ? { kind: 'unboundedPreceding' } : { kind: 'unboundedFollowing' };
   }
 
   private caseExpr(ctx: P.ValueExprContext, token: Token): Expr {

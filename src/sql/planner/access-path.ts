@@ -24,13 +24,15 @@ import {
   MaterializedSource,
   StreamSource,
   TableSource,
+  isNarrowable,
   type Bound,
+  type ColumnEquality,
   type EqTerm,
   type KeyKind,
   type KeyProbe,
   type Source,
 } from '../exec/sources.js';
-import type { ColumnMeta } from '../exec/types.js';
+import type { ColumnMeta, PlanNode } from '../exec/types.js';
 import { FunctionSource } from '../exec/table-functions.js';
 import { affinityOf, children as childrenOf, relsOf, type BExpr } from './bound.js';
 import type { Relation, Scope } from './scope.js';
@@ -565,7 +567,8 @@ export class AccessPlanner {
         source = this.functionSource(rel);
       } else {
         const src = rel.source;
-        const base: Source = i === 0 && !src.correlated ? new StreamSource(src.plan, rel.offset, src.label) : new MaterializedSource(env, src.plan, rel.offset, src.correlated, src.label);
+        const sub = this.narrowed(src.plan, rel, entry);
+        const base: Source = i === 0 && !src.correlated ? new StreamSource(sub, rel.offset, src.label) : new MaterializedSource(env, sub, rel.offset, src.correlated, src.label);
         source = path.kind === 'hash' ? this.hashSource(base, rel, path) : base;
       }
       bound.add(rel.id);
@@ -599,6 +602,29 @@ export class AccessPlanner {
     });
     const pipeline = new JoinPipeline(columns, scope.width, levels, constTerms.length ? this.andPred(constTerms) : undefined);
     return { pipeline, ordered, order: order.map((r) => r.id) };
+  }
+
+  /**
+   * A narrowable sub-plan (`heliosdb_history`) told the equalities of WHERE / inner-join terms
+   * on its columns against literals or parameters (no affinity conversion, BINARY). The terms
+   * still run as filters; only plain inner relations of joins without RIGHT / FULL qualify.
+   */
+  private narrowed(plan: PlanNode, rel: Relation, entry: JoinEntry): PlanNode {
+    if (!isNarrowable(plan) || entry.left || entry.outer || this.outerIdx >= 0) return plan;
+    const eqs: ColumnEquality[] = [];
+    const mine = (e: BExpr): e is Extract<BExpr, { k: 'col' }> => e.k === 'col' && e.rel === rel.id && e.depth === this.depth && e.aff === undefined;
+    const constant = (e: BExpr): boolean => e.k === 'lit' || e.k === 'param';
+    for (const t of this.terms) {
+      if (t.rels.size !== 1 || !t.rels.has(rel.id)) continue;
+      const e = t.e;
+      if (e.k === 'binary' && e.op === '=' && e.coll === 'BINARY') {
+        if (mine(e.l) && constant(e.r)) eqs.push({ col: e.l.col, values: [this.compiler.compile(e.r)] });
+        else if (mine(e.r) && constant(e.l)) eqs.push({ col: e.r.col, values: [this.compiler.compile(e.l)] });
+      } else if (e.k === 'inList' && !e.not && e.coll === 'BINARY' && mine(e.e) && e.list.every(constant)) {
+        eqs.push({ col: e.e.col, values: e.list.map((x) => this.compiler.compile(x)) });
+      }
+    }
+    return eqs.length ? plan.narrow(eqs) : plan;
   }
 
   /** A plain scan of `rel` (the unmatched-row pass of a RIGHT / FULL JOIN). */

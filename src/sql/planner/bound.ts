@@ -25,13 +25,48 @@ export interface AggCall {
   collation: Collation;
 }
 
+/** What a window function computes: a ranking/offset/value function, or an aggregate. */
+export type WinFnKind =
+  | 'row_number'
+  | 'rank'
+  | 'dense_rank'
+  | 'percent_rank'
+  | 'cume_dist'
+  | 'ntile'
+  | 'lag'
+  | 'lead'
+  | 'first_value'
+  | 'last_value'
+  | 'nth_value'
+  | 'agg';
+
+/** A window function call bound in a SELECT core (planner/window.ts). */
+export interface WinCall {
+  name: string;
+  kind: WinFnKind;
+  def: AggregateFunction | undefined;
+  star: boolean;
+  args: BExpr[];
+  filter?: BExpr;
+  partition: BExpr[];
+  order: { expr: BExpr; desc: boolean; nullsFirst: boolean; coll: Collation }[];
+  frame: { units: 'ROWS' | 'RANGE' | 'GROUPS'; start: WinBoundExpr; end: WinBoundExpr; exclude: 'NONE' | 'NO OTHERS' | 'CURRENT ROW' | 'GROUP' | 'TIES' };
+  /** Calls with equal keys share one sort. */
+  sortKey: string;
+  /** The call's value in expressions; `slot` is set once the core is bound. */
+  ref: Extract<BExpr, { k: 'agg' }>;
+  collation: Collation;
+}
+
+export type WinBoundExpr = { kind: 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' } | { kind: 'preceding' | 'following'; offset: BExpr };
+
 export type BExpr =
   | { k: 'lit'; v: SqlValue }
   /** `slot` is the 0-based position in the statement's parameter array. */
   | { k: 'param'; slot: number }
   | { k: 'col'; depth: number; slot: number; aff: Affinity | undefined; coll: Collation; name: string; rel: number; col: number }
-  /** Aggregate result `slot` of the aggregate row at `depth`. */
-  | { k: 'agg'; depth: number; slot: number }
+  /** Aggregate result `slot` of the aggregate row at `depth` (`win`: a window function's result, planner/window.ts). */
+  | { k: 'agg'; depth: number; slot: number; win?: boolean }
   | { k: 'unary'; op: '-' | '+' | 'NOT' | '~'; e: BExpr }
   | { k: 'binary'; op: BinaryOp; l: BExpr; r: BExpr; coll: Collation }
   | { k: 'and' | 'or'; l: BExpr; r: BExpr }

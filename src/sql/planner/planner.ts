@@ -57,6 +57,8 @@ import { tableFunctions, type TableFunctionDef } from '../exec/table-functions.j
 import type { ParamMap } from './params.js';
 import { Scope, type RelColumn, type Relation } from './scope.js';
 import { CteEnv, type CteDef } from './cte.js';
+import { bindWindowCall, findWindowRef, finishWindows, planWindows, windowInputs, windowMisuse, windowRefMisuse } from './window.js';
+import { WINDOW_ONLY_FUNCTIONS } from '../exec/window.js';
 
 export interface PlannerContext {
   schema: SchemaSource;
@@ -93,6 +95,10 @@ interface BindOpts {
   aggs: boolean;
   aliases: boolean;
   inAgg?: boolean;
+  /** Inside a window call's arguments / PARTITION BY / ORDER BY (planner/window.ts). */
+  inWin?: boolean;
+  /** Window functions are not allowed (HAVING). */
+  noWin?: boolean;
 }
 
 const COLLATIONS = new Set(['BINARY', 'NOCASE', 'RTRIM']);
@@ -259,6 +265,8 @@ export class Planner {
     offset?: Expr,
   ): PlanNode {
     const scope = new Scope(qc.depth, qc.nameParent, qc.lexicalParent, qc.ctes);
+    scope.wins = [];
+    if (core.windows) scope.windowDefs = new Map(core.windows.map((w) => [w.name.toLowerCase(), w.def]));
     const entries: JoinEntry[] = core.from ? this.planFrom(core.from, scope, qc) : [];
     const env = this.env;
     const compiler = new ExprCompiler(env, scope.depth);
@@ -273,6 +281,8 @@ export class Planner {
         const i = Number(g.value);
         if (i < 1 || i > results.length) throw new SqlError('TERM_OUT_OF_RANGE', `GROUP BY term out of range - should be between 1 and ${results.length}`, posOf(g));
         const e = results[i - 1]!.expr;
+        const wr = findWindowRef(e);
+        if (wr) throw windowRefMisuse(scope, wr);
         if (hasAgg(e, scope.depth)) throw new SqlError('MISUSE_OF_AGGREGATE', 'aggregate functions are not allowed in the GROUP BY clause', posOf(g));
         return e;
       }
@@ -280,8 +290,10 @@ export class Planner {
       if (hasAgg(e, scope.depth)) throw new SqlError('MISUSE_OF_AGGREGATE', 'aggregate functions are not allowed in the GROUP BY clause', posOf(g));
       return e;
     });
-    const having = core.having ? this.bindExpr(core.having, scope, { aggs: true, aliases: true }) : undefined;
+    const having = core.having ? this.bindExpr(core.having, scope, { aggs: true, aliases: true, noWin: true }) : undefined;
     const sorts = orderBy ? this.bindOrderBy(orderBy, results, scope) : [];
+    finishWindows(scope);
+    const hasWin = scope.wins.length > 0;
     const isAgg = (groupBy !== undefined && groupBy.length > 0) || scope.aggs.length > 0 || having !== undefined;
     if (having && !groupBy?.length && scope.aggs.length === 0) {
       throw new SqlError('HAVING_WITHOUT_GROUP_BY', 'a GROUP BY clause is required before HAVING', posOf(core.having));
@@ -294,6 +306,7 @@ export class Planner {
     // COUNT(*) of a whole table from the tree.
     if (
       isAgg &&
+      !hasWin &&
       !where &&
       !groupBy?.length &&
       !having &&
@@ -315,6 +328,7 @@ export class Planner {
     // COUNT(*) with a WHERE that a key or index probe represents: subtree counts of its ranges.
     if (
       isAgg &&
+      !hasWin &&
       where &&
       !groupBy?.length &&
       !having &&
@@ -344,7 +358,7 @@ export class Planner {
 
     // Can the first relation's order serve ORDER BY?
     let wish: OrderWish | undefined;
-    if (!isAgg && sorts.length && entries.length) {
+    if (!isAgg && !hasWin && sorts.length && entries.length) {
       const cols: OrderWish['cols'] = [];
       let rel = -1;
       for (const s of sorts) {
@@ -362,7 +376,7 @@ export class Planner {
       }
       if (rel >= 0) wish = { rel, cols };
     }
-    const limitHint = !isAgg && !core.distinct && limit?.kind === 'literal' && typeof limit.value === 'bigint' && (!offset || offset.kind === 'literal') ? Number(limit.value) + (offset && offset.kind === 'literal' && typeof offset.value === 'bigint' ? Number(offset.value) : 0) : undefined;
+    const limitHint = !isAgg && !hasWin && !core.distinct && limit?.kind === 'literal' && typeof limit.value === 'bigint' && (!offset || offset.kind === 'literal') ? Number(limit.value) + (offset && offset.kind === 'literal' && typeof offset.value === 'bigint' ? Number(offset.value) : 0) : undefined;
 
     const fromCols: ColumnMeta[] = [];
     for (const r of scope.relations) for (const c of r.columns) fromCols.push({ name: c.name, affinity: c.aff, collation: c.coll });
@@ -382,9 +396,11 @@ export class Planner {
     if (isAgg) {
       const post: BExpr[] = [...results.map((r) => r.expr), ...sorts.filter((s) => s.expr).map((s) => s.expr!)];
       if (having) post.push(having);
+      post.push(...windowInputs(scope));
       plan = this.planAggregate(plan, scope, groupBy ?? [], post, compiler);
       if (having) plan = new FilterNode(plan, compiler.predicate(having), 'HAVING');
     }
+    if (hasWin) plan = planWindows(plan, scope, compiler, wrapAggregate);
 
     // Projection: outputs then extra sort keys.
     const extra = sorts.filter((s) => s.output === undefined);
@@ -455,8 +471,9 @@ export class Planner {
   private bindResults(cols: ResultColumn[], scope: Scope): ResultItem[] {
     const out: ResultItem[] = [];
     const d = scope.depth;
-    const addRelCols = (rel: Relation, all: boolean): void => {
+    const addRelCols = (rel: Relation, all: boolean, from = 0, to = rel.columns.length): void => {
       rel.columns.forEach((c, i) => {
+        if (i < from || i >= to) return;
         if ((!all && c.hidden) || c.starHidden) return;
         rel.used[i] = true;
         let expr: BExpr = { k: 'col', depth: d, slot: rel.offset + i, aff: c.aff, coll: c.coll, name: c.name, rel: rel.id, col: i };
@@ -473,8 +490,10 @@ export class Planner {
         for (const rel of scope.relations) addRelCols(rel, false);
       } else if (rc.kind === 'tableStar') {
         const rel = scope.findRelation(rc.table);
-        if (!rel) throw new SqlError('NO_SUCH_TABLE', `no such table: ${rc.table}`, posOf(rc, rc.table));
-        addRelCols(rel, true);
+        const m = rel ? undefined : scope.findMember(rc.table);
+        if (m) addRelCols(m.rel, true, m.start, m.start + m.columns.length);
+        else if (!rel) throw new SqlError('NO_SUCH_TABLE', `no such table: ${rc.table}`, posOf(rc, rc.table));
+        else addRelCols(rel, true);
       } else {
         const expr = this.bindExpr(rc.expr, scope, { aggs: true, aliases: false });
         let name: string;
@@ -566,9 +585,10 @@ export class Planner {
       case 'join': {
         const left = this.planFrom(item.left, scope, qc);
         const leftRels = scope.relations.slice();
-        const right = this.planFrom(item.right, scope, qc);
         const outer = item.type === 'RIGHT' || item.type === 'FULL';
         const isLeft = item.type === 'LEFT' || item.type === 'FULL';
+        // A parenthesised join on the right of an outer join: one relation (planJoinGroup).
+        const right = (isLeft || outer) && item.right.kind === 'join' ? [this.planJoinGroup(item.right, scope, qc)] : this.planFrom(item.right, scope, qc);
         if ((isLeft || outer) && right.length !== 1) {
           throw new SqlError('NOT_SUPPORTED', `${item.type} JOIN with a parenthesised join on its right is not supported`, posOf(item));
         }
@@ -621,6 +641,49 @@ export class Planner {
         return [...left, ...right];
       }
     }
+  }
+
+  /**
+   * `x LEFT | RIGHT | FULL JOIN (a JOIN b …) ON …`: the group is planned as a subquery that
+   * returns every column of its relations, added to `scope` as one relation; `a.col` / `a.*`
+   * still name its columns (Scope members). The group's ON clauses see only its own relations
+   * (and outer queries), not the relations to its left.
+   */
+  private planJoinGroup(group: FromItem, scope: Scope, qc: QueryCtx): JoinEntry {
+    const probe = new Scope(scope.depth, scope.nameParent, scope.lexicalParent, scope.ctes);
+    this.planFrom(group, probe, qc);
+    const members = probe.relations;
+    if (members.some((r) => r.columns.some((c) => c.coalesceWith))) {
+      throw new SqlError('NOT_SUPPORTED', 'a RIGHT or FULL JOIN … USING inside a parenthesised join on the right of an outer join is not supported', posOf(group));
+    }
+    const columns: ResultColumn[] = [];
+    for (const r of members) {
+      r.columns.forEach((c, j) => columns.push({ kind: 'expr', expr: { kind: 'column', table: r.name, name: c.name }, alias: `${r.name}.${j}`, text: `${r.name}.${c.name}` }));
+    }
+    const query: Query = { kind: 'query', body: { kind: 'select', distinct: false, columns, from: group } };
+    const pq = this.planQuery(query, { nameParent: scope.nameParent, lexicalParent: scope, depth: scope.depth + 1, ctes: qc.ctes });
+    const name = `(join-${scope.relations.length + 1})`;
+    const rel = scope.addRelation({
+      name,
+      key: name.toLowerCase(),
+      columns: members.flatMap((r) =>
+        r.columns.map((c): RelColumn => {
+          const rc: RelColumn = { name: c.name, aff: c.aff, coll: c.coll, hidden: c.hidden };
+          if (c.declType !== undefined) rc.declType = c.declType;
+          if (c.starHidden) rc.starHidden = true;
+          return rc;
+        }),
+      ),
+      rowidCol: -1,
+      source: { kind: 'plan', plan: pq.plan, correlated: pq.outerRefs.size > 0, label: `JOIN GROUP (${members.map((r) => r.name).join(', ')})` },
+      group: true,
+    });
+    let start = 0;
+    for (const r of members) {
+      scope.addMember(r.name, { rel, start, columns: rel.columns.slice(start, start + r.columns.length), rowidCol: r.rowidCol });
+      start += r.columns.length;
+    }
+    return { rel, left: false, on: [] };
   }
 
   /** A registered table-valued function in FROM: arguments may read the tables to its left. */
@@ -1099,6 +1162,8 @@ export class Planner {
       const n = e.name.toLowerCase();
       const a = scope.aliases.find((x) => x.name.toLowerCase() === n);
       if (a) {
+        const wr = findWindowRef(a.expr);
+        if (wr && (!o.aggs || o.inAgg || o.inWin || o.noWin)) throw windowRefMisuse(scope, wr, e.name);
         if (!o.aggs && hasAgg(a.expr, scope.depth)) throw new SqlError('MISUSE_OF_AGGREGATE', `misuse of aliased aggregate ${e.name}`, posOf(e, e.name));
         return a.expr;
       }
@@ -1117,6 +1182,7 @@ export class Planner {
   private bindFunction(e: Extract<Expr, { kind: 'function' }>, scope: Scope, o: BindOpts): BExpr {
     const name = e.name.toLowerCase();
     const sdef = this.ctx.functions?.get(name) ?? scalarFunctions.get(name);
+    if (e.over !== undefined) return bindWindowCall(e, scope, o.aggs && !o.inAgg && !o.inWin && !o.noWin, (x, s, oo) => this.bindExpr(x, s, oo), sdef);
     const adef = aggregateFunctions.get(name);
     const argc = e.args.length;
     const wantsAgg = e.star || e.distinct || e.filter !== undefined || (e.orderBy !== undefined && e.orderBy.length > 0);
@@ -1160,6 +1226,7 @@ export class Planner {
       return { k: 'agg', depth: scope.depth, slot: scope.width + scope.aggs.length - 1 };
     }
     if (!sdef) {
+      if (WINDOW_ONLY_FUNCTIONS.has(name)) throw windowMisuse(e);
       if (wantsAgg) throw new SqlError('MISUSE_OF_AGGREGATE', `${e.name}() may not be used as an aggregate`, posOf(e, e.name));
       throw new SqlError('NO_SUCH_FUNCTION', `no such function: ${e.name}`, posOf(e, e.name));
     }

@@ -8,6 +8,11 @@
  * a bare `c` must match exactly one visible column of the scope (USING/NATURAL merge the
  * right-hand copy away), then a result alias when the clause allows it, then the enclosing
  * scopes outward. `rowid`/`oid`/`_rowid_` name the INTEGER PRIMARY KEY column.
+ *
+ * A parenthesised join group on the right of a LEFT / RIGHT / FULL JOIN is one relation (a
+ * subquery over the group, `group: true`) whose columns are its members' columns side by side;
+ * the members' names stay usable (`a.x`, `a.*`) through `members`, and a bare name found in two
+ * members of the group is ambiguous.
  */
 import { SqlError } from '../../errors/index.js';
 import type { Affinity, Collation } from '../values/index.js';
@@ -15,7 +20,8 @@ import type { TableInfo } from '../storage/table-info.js';
 import type { PlanNode } from '../exec/types.js';
 import type { TableFunctionDef } from '../exec/table-functions.js';
 import type { TxnAccess } from '../exec/env.js';
-import type { AggCall, BExpr } from './bound.js';
+import type { AggCall, BExpr, WinCall } from './bound.js';
+import type { WindowDef } from '../ast.js';
 
 export interface RelColumn {
   name: string;
@@ -54,6 +60,16 @@ export interface Relation {
   source: RelSource;
   /** Columns some expression reads (the scan decodes only these). */
   used: boolean[];
+  /** A parenthesised join group planned as one relation (see the module comment). */
+  group?: boolean;
+}
+
+/** A relation inside a join group: its columns are `rel.columns[start …]`. */
+export interface GroupMember {
+  rel: Relation;
+  start: number;
+  columns: RelColumn[];
+  rowidCol: number;
 }
 
 const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
@@ -76,6 +92,13 @@ export class Scope {
   aliases: { name: string; expr: BExpr }[] = [];
   /** Aggregate calls bound in this scope. */
   readonly aggs: AggCall[] = [];
+  /** Window calls bound in this scope (undefined: window functions are not allowed here). */
+  wins: WinCall[] | undefined;
+  /** The WINDOW clause of the SELECT core, by lower-case name. */
+  windowDefs: Map<string, WindowDef> | undefined;
+
+  /** Relations of join groups, by lower-case name. */
+  private readonly members = new Map<string, GroupMember>();
 
   /** The WITH clauses visible here (a `CteEnv`; opaque to this module). */
   readonly ctes: unknown;
@@ -94,6 +117,17 @@ export class Scope {
     return rel;
   }
 
+  /** Make `name` (a relation inside join group `rel`) resolve to `rel`'s columns from `start`. */
+  addMember(name: string, m: GroupMember): void {
+    const k = name.toLowerCase();
+    if (!this.members.has(k)) this.members.set(k, m);
+  }
+
+  /** A relation of a join group, by name (when no relation of the scope has that name). */
+  findMember(name: string): GroupMember | undefined {
+    return this.findRelation(name) ? undefined : this.members.get(name.toLowerCase());
+  }
+
   findRelation(name: string): Relation | undefined {
     const k = name.toLowerCase();
     let found: Relation | undefined;
@@ -109,7 +143,14 @@ export class Scope {
     const n = name.toLowerCase();
     if (table !== undefined) {
       const rel = this.findRelation(table);
-      if (!rel) return undefined;
+      if (!rel) {
+        const m = this.members.get(table.toLowerCase());
+        if (!m) return undefined;
+        const c = m.columns.findIndex((x) => x.name.toLowerCase() === n);
+        if (c >= 0) return { scope: this, rel: m.rel, col: m.start + c };
+        if (ROWID_NAMES.has(n) && m.rowidCol >= 0) return { scope: this, rel: m.rel, col: m.start + m.rowidCol };
+        return undefined;
+      }
       const c = rel.columns.findIndex((x) => x.name.toLowerCase() === n);
       if (c >= 0) return { scope: this, rel, col: c };
       if (ROWID_NAMES.has(n) && rel.rowidCol >= 0) return { scope: this, rel, col: rel.rowidCol };
@@ -119,7 +160,7 @@ export class Scope {
     for (const rel of this.relations) {
       const c = rel.columns.findIndex((x) => !x.hidden && x.name.toLowerCase() === n);
       if (c < 0) continue;
-      if (hit) throw new SqlError('AMBIGUOUS_COLUMN', `ambiguous column name: ${name}`, at);
+      if (hit || (rel.group && rel.columns.some((x, i) => i > c && !x.hidden && x.name.toLowerCase() === n))) throw new SqlError('AMBIGUOUS_COLUMN', `ambiguous column name: ${name}`, at);
       hit = { scope: this, rel, col: c };
     }
     if (hit) return hit;
@@ -135,7 +176,7 @@ export class Scope {
   }
 
   hasRelationNamed(table: string): boolean {
-    return this.findRelation(table) !== undefined;
+    return this.findRelation(table) !== undefined || this.members.has(table.toLowerCase());
   }
 
   /** Record that this scope (and every scope between it and depth `depth`) reads `rel` there. */

@@ -6,26 +6,35 @@
  *   `from_`/`to_` value of every column (columns matched by tag, so renamed and added columns
  *   line up);
  * - `rowHistory`: every version of every row of a table along a branch's first-parent history,
- *   newest first — commits whose table object did not change are skipped by CID;
+ *   newest first — commits whose table object did not change are skipped by CID; with a key
+ *   filter (equalities on the leading primary-key column, pushed down from WHERE by
+ *   `HistoryNode.narrow`) each changed version is probed for those keys only, instead of
+ *   diffed whole;
  * - `schemaDiff`: tables and views added, removed or changed between two roots;
  * - `rootStatus`: per-table change counts between two roots (manual mode's uncommitted work).
  */
 import { cidKey, type CID } from '../../hash/index.js';
 import { SqlError } from '../../errors/index.js';
 import {
+  Decimal,
   ProllyTree,
+  compareBytes,
   decodeRootObject,
   decodeTableObject,
+  encodeKey,
+  prefixUpperBound,
   type DiffEntry,
   type NodeStore,
   type RootObject,
   type SqlValue,
   type Tree,
+  type TreeEntry,
 } from '../../objects/index.js';
 import type { RefStore } from '../../refs/index.js';
 import type { SchemaCache } from '../catalog/catalog.js';
 import type { TableInfo } from '../storage/table-info.js';
-import type { Row } from '../exec/types.js';
+import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from '../exec/types.js';
+import type { ColumnEquality, NarrowablePlan } from '../exec/sources.js';
 
 export interface OutColumn {
   name: string;
@@ -67,11 +76,12 @@ function cached<T>(ns: NodeStore, cid: CID, decode: (b: Uint8Array) => T): T {
 /** CID equality, identity first (cheap), then the digest bytes from the end (where they differ). */
 function sameCid(a: CID, b: CID): boolean {
   if (a === b) return true;
-  const x = a.multihash.digest;
-  const y = b.multihash.digest;
-  if (x.length !== y.length) return false;
-  for (let i = x.length - 1; i >= 0; i--) if (x[i] !== y[i]) return false;
-  return a.code === b.code && a.multihash.code === b.multihash.code;
+  const x = a.bytes;
+  const y = b.bytes;
+  const n = x.length;
+  if (n !== y.length) return false;
+  for (let i = n - 1; i >= 0; i--) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 export function rootObject(ns: NodeStore, root: CID): RootObject {
@@ -179,10 +189,22 @@ export interface HistoryOptions {
 }
 
 /**
+ * A hint pushed down from WHERE: only rows whose column `tag` equals (SQL `=`, no affinity
+ * conversion, BINARY) one of `values` are wanted. Rows outside it may still be produced (the
+ * caller keeps filtering); rows inside it are never lost.
+ */
+export interface KeyFilter {
+  tag: number;
+  values: readonly SqlValue[];
+}
+
+/**
  * Every version of every row of `table` along the first-parent history from `head`, newest
  * first. Row layout: commit_id, commit_time, scn, transaction, author, message, change, then
  * the table's columns (`columns`). With `pruned`, the walk stops at the first version GC
- * pruned (its data is gone): the oldest kept version's own change is not shown.
+ * pruned (its data is gone): the oldest kept version's own change is not shown. With a
+ * `filter` given to `rows`, versions whose leading primary-key column is a filtered tag are probed for the
+ * wanted keys instead of diffed whole (the same rows for those keys, in the same order).
  */
 export function rowHistory(
   ns: NodeStore,
@@ -191,7 +213,7 @@ export function rowHistory(
   head: CID,
   table: string,
   pruned?: PrunedVersions,
-): { columns: OutColumn[]; rows(): Generator<Row> } {
+): { columns: OutColumn[]; rows(filter?: readonly KeyFilter[]): Generator<Row> } {
   const key = table.toLowerCase();
   const isPruned = (c: CID): boolean => pruned !== undefined && pruned.isPruned(c);
   if (pruned !== undefined && isPruned(head)) throw pruned.prunedError(head, refs.readCommit(head).timestamp);
@@ -209,52 +231,309 @@ export function rowHistory(
   const cols = columns;
   return {
     columns: cols,
-    *rows() {
+    *rows(filter?: readonly KeyFilter[]) {
       const decoders = new Map<TableInfo, RowDecoder>();
       const dec = (info: TableInfo): RowDecoder => {
         let d = decoders.get(info);
         if (!d) decoders.set(info, (d = new RowDecoder(info, cols)));
         return d;
       };
-      let cid: CID | undefined = head;
-      let commit = commitAt(refs, head);
-      let tcid: CID | undefined = rootObject(ns, commit.root).tables[key];
-      // The parent's table of one step is the next step's own: decode each version once.
-      let carried: { cid: CID; t: TableVersion } | undefined;
-      while (cid) {
-        let parent: CID | undefined = commit.parents[0];
-        if (parent !== undefined && isPruned(parent)) parent = undefined;
-        if (parent === undefined && commit.parents.length > 0) break; // the parent's data is gone
-        const pcommit = parent ? commitAt(refs, parent) : undefined;
-        const ptcid = pcommit ? rootObject(ns, pcommit.root).tables[key] : undefined;
+      const probe = filter && filter.length > 0 ? new KeyProbe(filter) : undefined;
+      const width = 7 + cols.length;
+      const spine = spineOf(ns, head, key);
+      // The parent's table of one step is the next step's own: each version is loaded once.
+      for (let i = 0; ; i++) {
+        const st = stepAt(spine, i, ns, refs, key, isPruned);
+        if (st === undefined) break;
+        let p = stepAt(spine, i + 1, ns, refs, key, isPruned);
+        if (p !== undefined && isPruned(p.cid)) p = undefined;
+        if (p === undefined && st.commit.parents.length > 0) break; // the parent's data is gone
+        const tcid = st.tcid;
+        const ptcid = p?.tcid;
         const same = tcid === undefined ? ptcid === undefined : ptcid !== undefined && sameCid(tcid, ptcid);
-        if (!same) {
-          const to = tcid ? (carried && sameCid(carried.cid, tcid) ? carried.t : tableOf(ns, schemas, tcid)) : undefined;
-          const from = ptcid ? tableOf(ns, schemas, ptcid) : undefined;
-          carried = from && ptcid ? { cid: ptcid, t: from } : undefined;
-          let id: string | undefined;
-          let time: string | undefined;
-          for (const e of treeDiff(ns, from?.rows, to?.rows)) {
-            id ??= cid.toString();
-            time ??= fmtTime(commit.timestamp);
-            const row: Row = [id, time, BigInt(commit.scn), BigInt(commit.transaction), commit.author, commit.message, e.kind === 'added' ? 'added' : e.kind === 'removed' ? 'removed' : 'modified'];
-            if (e.kind === 'removed') dec(from!.info).decode(e.key, e.from, row, 7);
-            else dec(to!.info).decode(e.key, e.to, row, 7);
-            yield row;
-          }
+        if (same) continue;
+        const to = tcid ? (st.table ??= tableOf(ns, schemas, tcid)) : undefined;
+        const from = ptcid ? (p!.table ??= tableOf(ns, schemas, ptcid)) : undefined;
+        const changes = probe?.diff(from, to) ?? treeDiff(ns, from?.rows, to?.rows);
+        let prefix: Row | undefined;
+        for (const e of changes) {
+          prefix ??= st.head ??= commitHead(st.cid, st.commit);
+          const row: Row = new Array<SqlValue>(width);
+          for (let j = 0; j < 6; j++) row[j] = prefix[j]!;
+          row[6] = e.kind;
+          if (e.kind === 'removed') dec(from!.info).decode(e.key, e.from, row, 7);
+          else dec(to!.info).decode(e.key, e.to, row, 7);
+          yield row;
         }
-        cid = parent;
-        if (pcommit) commit = pcommit;
-        tcid = ptcid;
       }
     },
   };
 }
 
-/** Commits by CID identity (immutable; parent links of cached commits are the same objects). */
-const commitsById = new WeakMap<CID, ReturnType<RefStore['readCommit']>>();
+/** One commit of a first-parent history and its version of one table (loaded when first needed). */
+interface Step {
+  cid: CID;
+  commit: CommitRecord;
+  tcid: CID | undefined;
+  table?: TableVersion;
+  head?: Row;
+}
 
-function commitAt(refs: RefStore, cid: CID): ReturnType<RefStore['readCommit']> {
+/**
+ * The first-parent history of one table from a head commit, newest first, built as far as a
+ * walk has gone and kept for the next query from the same head (history is immutable; a GC
+ * that prunes later is checked on every use). About `SPINE_STEPS` steps are kept in all,
+ * least recently used histories dropped first.
+ */
+interface Spine {
+  steps: Step[];
+  /** The commit the next step is read from (undefined: the history is complete). */
+  next: CID | undefined;
+}
+
+const spines = new WeakMap<NodeStore, Map<string, Spine>>();
+const SPINE_STEPS = 200_000;
+
+function spineOf(ns: NodeStore, head: CID, key: string): Spine {
+  let m = spines.get(ns);
+  if (!m) spines.set(ns, (m = new Map()));
+  const k = `${cidKey(head)}/${key}`;
+  let spine = m.get(k);
+  if (spine !== undefined) {
+    m.delete(k);
+    m.set(k, spine);
+    return spine;
+  }
+  let total = 0;
+  for (const s of m.values()) total += s.steps.length;
+  for (const [old, s] of m) {
+    if (total <= SPINE_STEPS) break;
+    m.delete(old);
+    total -= s.steps.length;
+  }
+  m.set(k, (spine = { steps: [], next: head }));
+  return spine;
+}
+
+/** Step `i` of a history (read on first use), or undefined past its end or at a pruned commit. */
+function stepAt(sp: Spine, i: number, ns: NodeStore, refs: RefStore, key: string, isPruned: (c: CID) => boolean): Step | undefined {
+  const steps = sp.steps;
+  while (steps.length <= i) {
+    const cid = sp.next;
+    if (cid === undefined) return undefined;
+    if (steps.length > 0 && isPruned(cid)) {
+      sp.next = undefined; // its data is gone: the walk stops before it
+      return undefined;
+    }
+    const commit = commitAt(refs, cid);
+    steps.push({ cid, commit, tcid: rootObject(ns, commit.root).tables[key] });
+    sp.next = commit.parents[0];
+  }
+  return steps[i];
+}
+
+type CommitRecord = ReturnType<RefStore['readCommit']>;
+
+/** commit_id, commit_time, scn, transaction, author, message of a commit (immutable, so kept). */
+const heads = new WeakMap<CommitRecord, Row>();
+
+function commitHead(cid: CID, c: CommitRecord): Row {
+  let h = heads.get(c);
+  if (h === undefined) heads.set(c, (h = [cid.toString(), fmtTime(c.timestamp), BigInt(c.scn), BigInt(c.transaction), c.author, c.message]));
+  return h;
+}
+
+/**
+ * The key-filtered replacement of a version-to-version diff. For a table whose leading
+ * primary-key column is filtered, each wanted value selects the keys whose first element
+ * equals it: one exact key (INTEGER PRIMARY KEY, or a one-column key holding text or a blob),
+ * else a key-prefix range — every number numerically equal to the value starts with the same
+ * element tag and rounded double (key-codec.ts), text and blobs with their whole element.
+ * The entries found in the two versions are merged by key into added / removed / modified,
+ * which is exactly the full diff restricted to those keys.
+ */
+class KeyProbe {
+  private readonly plans = new Map<TableInfo, ProbePlan | null>();
+  /** The last version probed (a step's `from` is the next step's `to`). */
+  private last: { root: CID; plan: ProbePlan; entries: TreeEntry[] } | undefined;
+
+  constructor(private readonly filter: readonly KeyFilter[]) {}
+
+  /** The changes between two versions for the wanted keys, or undefined when they cannot be probed. */
+  diff(from: TableVersion | undefined, to: TableVersion | undefined): DiffEntry[] | undefined {
+    const pf = from ? this.plan(from.info) : undefined;
+    const pt = to ? this.plan(to.info) : undefined;
+    if (pf === null || pt === null) return undefined;
+    if (pf && pt && pf !== pt && !sameLayout(from!.info, to!.info)) return undefined;
+    if (from && to && sameCid(from.rows.root, to.rows.root)) return NO_CHANGE;
+    const a = from ? this.entries(from.rows, pf!) : NONE;
+    const b = to ? this.entries(to.rows, pt!) : NONE;
+    if (a.length === 1 && b.length === 1) {
+      // The common case: one wanted row in both versions.
+      const x = a[0]!;
+      const y = b[0]!;
+      if (compareBytes(x.key, y.key) === 0) return compareBytes(x.value, y.value) === 0 ? NO_CHANGE : [{ kind: 'modified', key: y.key, from: x.value, to: y.value }];
+    }
+    const out: DiffEntry[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const c = i >= a.length ? 1 : j >= b.length ? -1 : compareBytes(a[i]!.key, b[j]!.key);
+      if (c < 0) {
+        out.push({ kind: 'removed', key: a[i]!.key, from: a[i]!.value });
+        i++;
+      } else if (c > 0) {
+        out.push({ kind: 'added', key: b[j]!.key, to: b[j]!.value });
+        j++;
+      } else {
+        const x = a[i++]!;
+        const y = b[j++]!;
+        if (compareBytes(x.value, y.value) !== 0) out.push({ kind: 'modified', key: y.key, from: x.value, to: y.value });
+      }
+    }
+    return out;
+  }
+
+  private entries(tree: Tree, plan: ProbePlan): TreeEntry[] {
+    const l = this.last;
+    const root = tree.root;
+    if (l !== undefined && l.plan === plan && sameCid(l.root, root)) return l.entries;
+    let out: TreeEntry[] = NONE;
+    for (const k of plan.keys) {
+      const v = tree.get(k);
+      if (v !== undefined) {
+        if (out === NONE) out = [];
+        out.push({ key: k, value: v });
+      }
+    }
+    for (const r of plan.ranges) {
+      for (const e of tree.entries(r.end ? { start: r.start, end: r.end } : { start: r.start })) {
+        if (out === NONE) out = [];
+        out.push(e);
+      }
+    }
+    if (plan.ranges.length > 0 && out.length > 1) {
+      out.sort((x, y) => compareBytes(x.key, y.key));
+      out = out.filter((e, n) => n === 0 || compareBytes(out[n - 1]!.key, e.key) !== 0);
+    }
+    if (l !== undefined) {
+      l.root = root;
+      l.plan = plan;
+      l.entries = out;
+    } else this.last = { root, plan, entries: out };
+    return out;
+  }
+
+  /** The keys and ranges to read in a version with this schema (null: not probeable). */
+  private plan(info: TableInfo): ProbePlan | null {
+    let p = this.plans.get(info);
+    if (p === undefined) this.plans.set(info, (p = probePlan(info, this.filter)));
+    return p;
+  }
+}
+
+const NONE: TreeEntry[] = [];
+const NO_CHANGE: DiffEntry[] = [];
+
+interface ProbePlan {
+  /** Exact keys, sorted, distinct. */
+  keys: Uint8Array[];
+  /** Key ranges [start, end) (no end: to the last key). */
+  ranges: { start: Uint8Array; end: Uint8Array | undefined }[];
+}
+
+function probePlan(info: TableInfo, filter: readonly KeyFilter[]): ProbePlan | null {
+  const pk = info.schema.primaryKey;
+  if (info.keyless || pk.length === 0) return null;
+  const lead = pk[0]!;
+  const f = filter.find((x) => x.tag === lead.tag);
+  if (f === undefined) return null;
+  const desc = lead.desc ? [true] : undefined;
+  const single = pk.length === 1;
+  const intKey = single && info.rowidSlot >= 0 && info.rowidSlot === info.pkSlots[0];
+  const keys: Uint8Array[] = [];
+  const ranges: ProbePlan['ranges'] = [];
+  try {
+    for (const v of f.values) {
+      if (v === null) continue; // `= NULL` is never true
+      if (intKey) {
+        // An INTEGER PRIMARY KEY holds integers only: one exact key, or none.
+        if (typeof v === 'bigint') keys.push(encodeKey([v], desc));
+        else if (typeof v === 'number') {
+          if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) keys.push(encodeKey([BigInt(v)], desc));
+        } else if (v instanceof Decimal) ranges.push(prefixRange(encodeKey([v], desc).subarray(0, 9)));
+        continue;
+      }
+      const enc = encodeKey([v], desc);
+      if (typeof v === 'string' || v instanceof Uint8Array) {
+        if (single) keys.push(enc);
+        else ranges.push(prefixRange(enc));
+      } else ranges.push(prefixRange(enc.subarray(0, 9)));
+    }
+  } catch {
+    return null; // a value no key can hold (e.g. an INTEGER beyond 64 bits): do not narrow
+  }
+  keys.sort(compareBytes);
+  return { keys: keys.filter((k, i) => i === 0 || compareBytes(keys[i - 1]!, k) !== 0), ranges };
+}
+
+function prefixRange(prefix: Uint8Array): { start: Uint8Array; end: Uint8Array | undefined } {
+  const start = prefix.slice();
+  return { start, end: prefixUpperBound(start) };
+}
+
+/** Two schemas whose row keys mean the same thing (same key columns, same directions). */
+function sameLayout(a: TableInfo, b: TableInfo): boolean {
+  const x = a.schema.primaryKey;
+  const y = b.schema.primaryKey;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]!.tag !== y[i]!.tag || x[i]!.desc !== y[i]!.desc) return false;
+  return true;
+}
+
+/**
+ * The plan node of `heliosdb_history`: rows computed at each open; `narrow` takes WHERE
+ * equalities on the table's columns (evaluated at open: literals and parameters) and pushes
+ * them into the walk as a `KeyFilter`.
+ */
+export class HistoryNode implements PlanNode, NarrowablePlan {
+  constructor(
+    readonly columns: ColumnMeta[],
+    private readonly label: string,
+    /** Tags of the table columns (result columns from the 8th on). */
+    private readonly tags: readonly number[],
+    private readonly produce: (filter: KeyFilter[] | undefined) => Iterator<Row>,
+    private readonly eqs: readonly ColumnEquality[] = [],
+  ) {}
+  explain(): ExplainLine {
+    return line(`SCAN ${this.label}${this.eqs.length ? ' (key filter)' : ''}`);
+  }
+  narrow(eqs: readonly ColumnEquality[]): PlanNode {
+    const mine = eqs.filter((e) => e.col >= 7 && e.col < 7 + this.tags.length);
+    if (mine.length === 0) return this;
+    return new HistoryNode(this.columns, this.label, this.tags, this.produce, [...this.eqs, ...mine]);
+  }
+  open(): Pull {
+    let it: Iterator<Row> | undefined;
+    return () => {
+      if (it === undefined) {
+        let filter: KeyFilter[] | undefined;
+        if (this.eqs.length) {
+          const none: Row = [];
+          filter = this.eqs.map((e) => ({ tag: this.tags[e.col - 7]!, values: e.values.map((f) => f(none)) }));
+        }
+        it = this.produce(filter);
+      }
+      const r = it.next();
+      return r.done ? undefined : r.value;
+    };
+  }
+}
+
+/** Commits by CID identity (immutable; parent links of cached commits are the same objects). */
+const commitsById = new WeakMap<CID, CommitRecord>();
+
+function commitAt(refs: RefStore, cid: CID): CommitRecord {
   let c = commitsById.get(cid);
   if (c === undefined) commitsById.set(cid, (c = refs.readCommit(cid)));
   return c;

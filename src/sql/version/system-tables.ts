@@ -22,7 +22,7 @@ import { SqlError } from '../../errors/index.js';
 import type { SqlValue } from '../../objects/index.js';
 import type { PlanNode } from '../exec/types.js';
 import { I, RowsNode, T, col } from './rows-node.js';
-import { fmtTime, rootObject, rootStatus, rowHistory, schemaDiff, tableAt, tableDiff } from './history.js';
+import { HistoryNode, fmtTime, rootObject, rootStatus, rowHistory, schemaDiff, tableAt, tableDiff } from './history.js';
 import type { SessionState as SessionVersion } from './session-state.js';
 import { mergeSystemTable } from './merge/conflicts-tables.js';
 
@@ -150,10 +150,12 @@ export function systemTable(sv: SessionVersion, name: string, values: SqlValue[]
       const shape = rowHistory(vc.ns, vc.schemas, refs, commitFor(sv, ref), table, vc.pruned);
       const cols = [T('commit_id'), T('commit_time'), I('scn'), I('transaction'), T('author'), T('message'), T('change'), ...shape.columns.map((c) => col(c.name, undefined, c.type))];
       const width = shape.columns.length;
-      return new RowsNode(cols, name, function* () {
+      // A HistoryNode: WHERE equalities on the key column are pushed into the walk (narrow).
+      return new HistoryNode(cols, name, shape.columns.map((c) => c.tag), (filter) => {
         const h = rowHistory(vc.ns, vc.schemas, refs, commitFor(sv, ref), table, vc.pruned);
         if (h.columns.length !== width) throw new SqlError('SCHEMA_CHANGED', 'the table changed shape since the statement was prepared; prepare it again');
-        yield* h.rows();
+        // The filter names columns by their tags at prepare time: only when they still match.
+        return h.rows(filter && h.columns.every((c, i) => c.tag === shape.columns[i]!.tag) ? filter : undefined);
       });
     }
     default:

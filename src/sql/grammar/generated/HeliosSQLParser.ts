@@ -197,24 +197,37 @@ export class HeliosSQLParser extends antlr.Parser {
     public static readonly TYPE = 185;
     public static readonly USE = 186;
     public static readonly WRITE = 187;
-    public static readonly IDENTIFIER = 188;
-    public static readonly QUOTED_IDENTIFIER = 189;
-    public static readonly BACKTICK_IDENTIFIER = 190;
-    public static readonly BRACKET_IDENTIFIER = 191;
-    public static readonly NUMERIC_LITERAL = 192;
-    public static readonly HEX_LITERAL = 193;
-    public static readonly STRING_LITERAL = 194;
-    public static readonly BLOB_LITERAL = 195;
-    public static readonly BIND_PARAMETER = 196;
-    public static readonly SINGLE_LINE_COMMENT = 197;
-    public static readonly MULTILINE_COMMENT = 198;
-    public static readonly SPACES = 199;
-    public static readonly BAD_NUMBER = 200;
-    public static readonly BAD_BLOB = 201;
-    public static readonly UNTERMINATED_STRING = 202;
-    public static readonly UNTERMINATED_BLOB = 203;
-    public static readonly UNTERMINATED_QUOTED = 204;
-    public static readonly UNEXPECTED_CHAR = 205;
+    public static readonly CURRENT = 188;
+    public static readonly EXCLUDE = 189;
+    public static readonly FOLLOWING = 190;
+    public static readonly GROUPS = 191;
+    public static readonly OTHERS = 192;
+    public static readonly OVER = 193;
+    public static readonly PARTITION = 194;
+    public static readonly PRECEDING = 195;
+    public static readonly RANGE = 196;
+    public static readonly ROWS = 197;
+    public static readonly TIES = 198;
+    public static readonly UNBOUNDED = 199;
+    public static readonly WINDOW = 200;
+    public static readonly IDENTIFIER = 201;
+    public static readonly QUOTED_IDENTIFIER = 202;
+    public static readonly BACKTICK_IDENTIFIER = 203;
+    public static readonly BRACKET_IDENTIFIER = 204;
+    public static readonly NUMERIC_LITERAL = 205;
+    public static readonly HEX_LITERAL = 206;
+    public static readonly STRING_LITERAL = 207;
+    public static readonly BLOB_LITERAL = 208;
+    public static readonly BIND_PARAMETER = 209;
+    public static readonly SINGLE_LINE_COMMENT = 210;
+    public static readonly MULTILINE_COMMENT = 211;
+    public static readonly SPACES = 212;
+    public static readonly BAD_NUMBER = 213;
+    public static readonly BAD_BLOB = 214;
+    public static readonly UNTERMINATED_STRING = 215;
+    public static readonly UNTERMINATED_BLOB = 216;
+    public static readonly UNTERMINATED_QUOTED = 217;
+    public static readonly UNEXPECTED_CHAR = 218;
     public static readonly RULE_script = 0;
     public static readonly RULE_singleExpression = 1;
     public static readonly RULE_statement = 2;
@@ -292,11 +305,18 @@ export class HeliosSQLParser extends antlr.Parser {
     public static readonly RULE_inTarget = 74;
     public static readonly RULE_functionArgs = 75;
     public static readonly RULE_filterClause = 76;
-    public static readonly RULE_qualifiedName = 77;
-    public static readonly RULE_anyName = 78;
-    public static readonly RULE_identifier = 79;
-    public static readonly RULE_implicitAlias = 80;
-    public static readonly RULE_functionName = 81;
+    public static readonly RULE_overClause = 77;
+    public static readonly RULE_windowDefn = 78;
+    public static readonly RULE_windowSpec = 79;
+    public static readonly RULE_frameSpec = 80;
+    public static readonly RULE_frameStart = 81;
+    public static readonly RULE_frameEnd = 82;
+    public static readonly RULE_frameExclude = 83;
+    public static readonly RULE_qualifiedName = 84;
+    public static readonly RULE_anyName = 85;
+    public static readonly RULE_identifier = 86;
+    public static readonly RULE_implicitAlias = 87;
+    public static readonly RULE_functionName = 88;
 
     public static readonly literalNames = [
         null, "';'", "'.'", "'('", "')'", "','", "'*'", "'+'", "'->>'", 
@@ -329,7 +349,9 @@ export class HeliosSQLParser extends antlr.Parser {
         "'continue'", "'data'", "'merge'", "'message'", "'only'", "'ours'", 
         "'read'", "'resolve'", "'scn'", "'show'", "'system_time'", "'tables'", 
         "'tag'", "'tags'", "'theirs'", "'timestamp'", "'type'", "'use'", 
-        "'write'"
+        "'write'", "'current'", "'exclude'", "'following'", "'groups'", 
+        "'others'", "'over'", "'partition'", "'preceding'", "'range'", "'rows'", 
+        "'ties'", "'unbounded'", "'window'"
     ];
 
     public static readonly symbolicNames = [
@@ -359,7 +381,9 @@ export class HeliosSQLParser extends antlr.Parser {
         "BRANCH", "BRANCHES", "CALL", "COMMENT", "CONFLICTS", "CONTINUE", 
         "DATA", "MERGE", "MESSAGE", "ONLY", "OURS", "READ", "RESOLVE", "SCN", 
         "SHOW", "SYSTEM_TIME", "TABLES", "TAG", "TAGS", "THEIRS", "TIMESTAMP", 
-        "TYPE", "USE", "WRITE", "IDENTIFIER", "QUOTED_IDENTIFIER", "BACKTICK_IDENTIFIER", 
+        "TYPE", "USE", "WRITE", "CURRENT", "EXCLUDE", "FOLLOWING", "GROUPS", 
+        "OTHERS", "OVER", "PARTITION", "PRECEDING", "RANGE", "ROWS", "TIES", 
+        "UNBOUNDED", "WINDOW", "IDENTIFIER", "QUOTED_IDENTIFIER", "BACKTICK_IDENTIFIER", 
         "BRACKET_IDENTIFIER", "NUMERIC_LITERAL", "HEX_LITERAL", "STRING_LITERAL", 
         "BLOB_LITERAL", "BIND_PARAMETER", "SINGLE_LINE_COMMENT", "MULTILINE_COMMENT", 
         "SPACES", "BAD_NUMBER", "BAD_BLOB", "UNTERMINATED_STRING", "UNTERMINATED_BLOB", 
@@ -382,8 +406,10 @@ export class HeliosSQLParser extends antlr.Parser {
         "createBranchStmt", "dropBranchStmt", "alterBranchStmt", "showStmt", 
         "createTagStmt", "dropTagStmt", "mergeBranchStmt", "mergeOption", 
         "mergeControlStmt", "resolveStmt", "callStmt", "expr", "valueExpr", 
-        "eqOperator", "inTarget", "functionArgs", "filterClause", "qualifiedName", 
-        "anyName", "identifier", "implicitAlias", "functionName",
+        "eqOperator", "inTarget", "functionArgs", "filterClause", "overClause", 
+        "windowDefn", "windowSpec", "frameSpec", "frameStart", "frameEnd", 
+        "frameExclude", "qualifiedName", "anyName", "identifier", "implicitAlias", 
+        "functionName",
     ];
 
     public get grammarFileName(): string { return "HeliosSQLParser.g4"; }
@@ -407,41 +433,41 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 165;
+            this.state = 179;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (((((_la - 32)) & ~0x1F) === 0 && ((1 << (_la - 32)) & 1076101637) !== 0) || ((((_la - 67)) & ~0x1F) === 0 && ((1 << (_la - 67)) & 536871177) !== 0) || ((((_la - 124)) & ~0x1F) === 0 && ((1 << (_la - 124)) & 1073956225) !== 0) || ((((_la - 156)) & ~0x1F) === 0 && ((1 << (_la - 156)) & 1079018563) !== 0)) {
                 {
-                this.state = 164;
+                this.state = 178;
                 this.statement();
                 }
             }
 
-            this.state = 173;
+            this.state = 187;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 1) {
                 {
                 {
-                this.state = 167;
+                this.state = 181;
                 this.match(HeliosSQLParser.SCOL);
-                this.state = 169;
+                this.state = 183;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (((((_la - 32)) & ~0x1F) === 0 && ((1 << (_la - 32)) & 1076101637) !== 0) || ((((_la - 67)) & ~0x1F) === 0 && ((1 << (_la - 67)) & 536871177) !== 0) || ((((_la - 124)) & ~0x1F) === 0 && ((1 << (_la - 124)) & 1073956225) !== 0) || ((((_la - 156)) & ~0x1F) === 0 && ((1 << (_la - 156)) & 1079018563) !== 0)) {
                     {
-                    this.state = 168;
+                    this.state = 182;
                     this.statement();
                     }
                 }
 
                 }
                 }
-                this.state = 175;
+                this.state = 189;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 176;
+            this.state = 190;
             this.match(HeliosSQLParser.EOF);
             }
         }
@@ -464,9 +490,9 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 178;
+            this.state = 192;
             this.expr();
-            this.state = 179;
+            this.state = 193;
             this.match(HeliosSQLParser.EOF);
             }
         }
@@ -490,21 +516,21 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 186;
+            this.state = 200;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 75) {
                 {
-                this.state = 181;
+                this.state = 195;
                 this.match(HeliosSQLParser.EXPLAIN);
-                this.state = 184;
+                this.state = 198;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 126) {
                     {
-                    this.state = 182;
+                    this.state = 196;
                     this.match(HeliosSQLParser.QUERY);
-                    this.state = 183;
+                    this.state = 197;
                     this.match(HeliosSQLParser.PLAN);
                     }
                 }
@@ -512,7 +538,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 188;
+            this.state = 202;
             this.coreStatement();
             }
         }
@@ -533,195 +559,195 @@ export class HeliosSQLParser extends antlr.Parser {
         let localContext = new CoreStatementContext(this.context, this.state);
         this.enterRule(localContext, 6, HeliosSQLParser.RULE_coreStatement);
         try {
-            this.state = 217;
+            this.state = 231;
             this.errorHandler.sync(this);
             switch (this.interpreter.adaptivePredict(this.tokenStream, 5, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 190;
+                this.state = 204;
                 this.dmlStatement();
                 }
                 break;
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 191;
+                this.state = 205;
                 this.createTableStmt();
                 }
                 break;
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 192;
+                this.state = 206;
                 this.createIndexStmt();
                 }
                 break;
             case 4:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 193;
+                this.state = 207;
                 this.createViewStmt();
                 }
                 break;
             case 5:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 194;
+                this.state = 208;
                 this.createTriggerStmt();
                 }
                 break;
             case 6:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 195;
+                this.state = 209;
                 this.createBranchStmt();
                 }
                 break;
             case 7:
                 this.enterOuterAlt(localContext, 7);
                 {
-                this.state = 196;
+                this.state = 210;
                 this.createTagStmt();
                 }
                 break;
             case 8:
                 this.enterOuterAlt(localContext, 8);
                 {
-                this.state = 197;
+                this.state = 211;
                 this.dropStmt();
                 }
                 break;
             case 9:
                 this.enterOuterAlt(localContext, 9);
                 {
-                this.state = 198;
+                this.state = 212;
                 this.dropBranchStmt();
                 }
                 break;
             case 10:
                 this.enterOuterAlt(localContext, 10);
                 {
-                this.state = 199;
+                this.state = 213;
                 this.dropTagStmt();
                 }
                 break;
             case 11:
                 this.enterOuterAlt(localContext, 11);
                 {
-                this.state = 200;
+                this.state = 214;
                 this.alterTableStmt();
                 }
                 break;
             case 12:
                 this.enterOuterAlt(localContext, 12);
                 {
-                this.state = 201;
+                this.state = 215;
                 this.alterBranchStmt();
                 }
                 break;
             case 13:
                 this.enterOuterAlt(localContext, 13);
                 {
-                this.state = 202;
+                this.state = 216;
                 this.beginStmt();
                 }
                 break;
             case 14:
                 this.enterOuterAlt(localContext, 14);
                 {
-                this.state = 203;
+                this.state = 217;
                 this.commitStmt();
                 }
                 break;
             case 15:
                 this.enterOuterAlt(localContext, 15);
                 {
-                this.state = 204;
+                this.state = 218;
                 this.rollbackStmt();
                 }
                 break;
             case 16:
                 this.enterOuterAlt(localContext, 16);
                 {
-                this.state = 205;
+                this.state = 219;
                 this.savepointStmt();
                 }
                 break;
             case 17:
                 this.enterOuterAlt(localContext, 17);
                 {
-                this.state = 206;
+                this.state = 220;
                 this.releaseStmt();
                 }
                 break;
             case 18:
                 this.enterOuterAlt(localContext, 18);
                 {
-                this.state = 207;
+                this.state = 221;
                 this.pragmaStmt();
                 }
                 break;
             case 19:
                 this.enterOuterAlt(localContext, 19);
                 {
-                this.state = 208;
+                this.state = 222;
                 this.analyzeStmt();
                 }
                 break;
             case 20:
                 this.enterOuterAlt(localContext, 20);
                 {
-                this.state = 209;
+                this.state = 223;
                 this.vacuumStmt();
                 }
                 break;
             case 21:
                 this.enterOuterAlt(localContext, 21);
                 {
-                this.state = 210;
+                this.state = 224;
                 this.reindexStmt();
                 }
                 break;
             case 22:
                 this.enterOuterAlt(localContext, 22);
                 {
-                this.state = 211;
+                this.state = 225;
                 this.useBranchStmt();
                 }
                 break;
             case 23:
                 this.enterOuterAlt(localContext, 23);
                 {
-                this.state = 212;
+                this.state = 226;
                 this.showStmt();
                 }
                 break;
             case 24:
                 this.enterOuterAlt(localContext, 24);
                 {
-                this.state = 213;
+                this.state = 227;
                 this.mergeBranchStmt();
                 }
                 break;
             case 25:
                 this.enterOuterAlt(localContext, 25);
                 {
-                this.state = 214;
+                this.state = 228;
                 this.mergeControlStmt();
                 }
                 break;
             case 26:
                 this.enterOuterAlt(localContext, 26);
                 {
-                this.state = 215;
+                this.state = 229;
                 this.resolveStmt();
                 }
                 break;
             case 27:
                 this.enterOuterAlt(localContext, 27);
                 {
-                this.state = 216;
+                this.state = 230;
                 this.callStmt();
                 }
                 break;
@@ -747,42 +773,42 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 220;
+            this.state = 234;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 162) {
                 {
-                this.state = 219;
+                this.state = 233;
                 this.withClause();
                 }
             }
 
-            this.state = 226;
+            this.state = 240;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.SELECT:
             case HeliosSQLParser.VALUES:
                 {
-                this.state = 222;
+                this.state = 236;
                 this.selectNoWith();
                 }
                 break;
             case HeliosSQLParser.INSERT:
             case HeliosSQLParser.REPLACE:
                 {
-                this.state = 223;
+                this.state = 237;
                 this.insertBody();
                 }
                 break;
             case HeliosSQLParser.UPDATE:
                 {
-                this.state = 224;
+                this.state = 238;
                 this.updateBody();
                 }
                 break;
             case HeliosSQLParser.DELETE:
                 {
-                this.state = 225;
+                this.state = 239;
                 this.deleteBody();
                 }
                 break;
@@ -811,17 +837,17 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 229;
+            this.state = 243;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 162) {
                 {
-                this.state = 228;
+                this.state = 242;
                 this.withClause();
                 }
             }
 
-            this.state = 231;
+            this.state = 245;
             this.selectNoWith();
             }
         }
@@ -845,33 +871,33 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 233;
+            this.state = 247;
             this.match(HeliosSQLParser.WITH);
-            this.state = 235;
+            this.state = 249;
             this.errorHandler.sync(this);
             switch (this.interpreter.adaptivePredict(this.tokenStream, 9, this.context) ) {
             case 1:
                 {
-                this.state = 234;
+                this.state = 248;
                 this.match(HeliosSQLParser.RECURSIVE);
                 }
                 break;
             }
-            this.state = 237;
+            this.state = 251;
             this.commonTableExpr();
-            this.state = 242;
+            this.state = 256;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5) {
                 {
                 {
-                this.state = 238;
+                this.state = 252;
                 this.match(HeliosSQLParser.COMMA);
-                this.state = 239;
+                this.state = 253;
                 this.commonTableExpr();
                 }
                 }
-                this.state = 244;
+                this.state = 258;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
@@ -897,65 +923,65 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 245;
+            this.state = 259;
             this.anyName();
-            this.state = 257;
+            this.state = 271;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 246;
+                this.state = 260;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 247;
+                this.state = 261;
                 this.anyName();
-                this.state = 252;
+                this.state = 266;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 248;
+                    this.state = 262;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 249;
+                    this.state = 263;
                     this.anyName();
                     }
                     }
-                    this.state = 254;
+                    this.state = 268;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 255;
+                this.state = 269;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
 
-            this.state = 259;
+            this.state = 273;
             this.match(HeliosSQLParser.AS);
-            this.state = 264;
+            this.state = 278;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 109 || _la === 112) {
                 {
-                this.state = 261;
+                this.state = 275;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 112) {
                     {
-                    this.state = 260;
+                    this.state = 274;
                     this.match(HeliosSQLParser.NOT);
                     }
                 }
 
-                this.state = 263;
+                this.state = 277;
                 this.match(HeliosSQLParser.MATERIALIZED);
                 }
             }
 
-            this.state = 266;
+            this.state = 280;
             this.match(HeliosSQLParser.OPEN_PAR);
-            this.state = 267;
+            this.state = 281;
             this.selectStmt();
-            this.state = 268;
+            this.state = 282;
             this.match(HeliosSQLParser.CLOSE_PAR);
             }
         }
@@ -979,40 +1005,40 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 270;
+            this.state = 284;
             this.selectCore();
-            this.state = 276;
+            this.state = 290;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 72 || _la === 98 || _la === 152) {
                 {
                 {
-                this.state = 271;
+                this.state = 285;
                 this.compoundOperator();
-                this.state = 272;
+                this.state = 286;
                 this.selectCore();
                 }
                 }
-                this.state = 278;
+                this.state = 292;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 280;
+            this.state = 294;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 121) {
                 {
-                this.state = 279;
+                this.state = 293;
                 this.orderByClause();
                 }
             }
 
-            this.state = 283;
+            this.state = 297;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 107) {
                 {
-                this.state = 282;
+                this.state = 296;
                 this.limitClause();
                 }
             }
@@ -1037,20 +1063,20 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 18, HeliosSQLParser.RULE_compoundOperator);
         let _la: number;
         try {
-            this.state = 291;
+            this.state = 305;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.UNION:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 285;
+                this.state = 299;
                 this.match(HeliosSQLParser.UNION);
-                this.state = 287;
+                this.state = 301;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 31) {
                     {
-                    this.state = 286;
+                    this.state = 300;
                     this.match(HeliosSQLParser.ALL);
                     }
                 }
@@ -1060,14 +1086,14 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.INTERSECT:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 289;
+                this.state = 303;
                 this.match(HeliosSQLParser.INTERSECT);
                 }
                 break;
             case HeliosSQLParser.EXCEPT:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 290;
+                this.state = 304;
                 this.match(HeliosSQLParser.EXCEPT);
                 }
                 break;
@@ -1093,20 +1119,20 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 20, HeliosSQLParser.RULE_selectCore);
         let _la: number;
         try {
-            this.state = 338;
+            this.state = 363;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.SELECT:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 293;
+                this.state = 307;
                 this.match(HeliosSQLParser.SELECT);
-                this.state = 295;
+                this.state = 309;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 31 || _la === 65) {
                     {
-                    this.state = 294;
+                    this.state = 308;
                     _la = this.tokenStream.LA(1);
                     if(!(_la === 31 || _la === 65)) {
                     this.errorHandler.recoverInline(this);
@@ -1118,89 +1144,117 @@ export class HeliosSQLParser extends antlr.Parser {
                     }
                 }
 
-                this.state = 297;
+                this.state = 311;
                 this.resultColumn();
-                this.state = 302;
+                this.state = 316;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 298;
+                    this.state = 312;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 299;
+                    this.state = 313;
                     this.resultColumn();
                     }
                     }
-                    this.state = 304;
+                    this.state = 318;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 307;
+                this.state = 321;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 82) {
                     {
-                    this.state = 305;
+                    this.state = 319;
                     this.match(HeliosSQLParser.FROM);
-                    this.state = 306;
+                    this.state = 320;
                     this.fromClause();
                     }
                 }
 
-                this.state = 311;
+                this.state = 325;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 161) {
                     {
-                    this.state = 309;
+                    this.state = 323;
                     this.match(HeliosSQLParser.WHERE);
-                    this.state = 310;
+                    this.state = 324;
                     localContext._where_ = this.expr();
                     }
                 }
 
-                this.state = 323;
+                this.state = 337;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 86) {
                     {
-                    this.state = 313;
+                    this.state = 327;
                     this.match(HeliosSQLParser.GROUP);
-                    this.state = 314;
+                    this.state = 328;
                     this.match(HeliosSQLParser.BY);
-                    this.state = 315;
+                    this.state = 329;
                     localContext._expr = this.expr();
                     localContext._groupBy.push(localContext._expr!);
-                    this.state = 320;
+                    this.state = 334;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5) {
                         {
                         {
-                        this.state = 316;
+                        this.state = 330;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 317;
+                        this.state = 331;
                         localContext._expr = this.expr();
                         localContext._groupBy.push(localContext._expr!);
                         }
                         }
-                        this.state = 322;
+                        this.state = 336;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 327;
+                this.state = 341;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 87) {
                     {
-                    this.state = 325;
+                    this.state = 339;
                     this.match(HeliosSQLParser.HAVING);
-                    this.state = 326;
+                    this.state = 340;
                     localContext._having = this.expr();
+                    }
+                }
+
+                this.state = 352;
+                this.errorHandler.sync(this);
+                _la = this.tokenStream.LA(1);
+                if (_la === 200) {
+                    {
+                    this.state = 343;
+                    this.match(HeliosSQLParser.WINDOW);
+                    this.state = 344;
+                    this.windowDefn();
+                    this.state = 349;
+                    this.errorHandler.sync(this);
+                    _la = this.tokenStream.LA(1);
+                    while (_la === 5) {
+                        {
+                        {
+                        this.state = 345;
+                        this.match(HeliosSQLParser.COMMA);
+                        this.state = 346;
+                        this.windowDefn();
+                        }
+                        }
+                        this.state = 351;
+                        this.errorHandler.sync(this);
+                        _la = this.tokenStream.LA(1);
+                    }
                     }
                 }
 
@@ -1209,23 +1263,23 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.VALUES:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 329;
+                this.state = 354;
                 this.match(HeliosSQLParser.VALUES);
-                this.state = 330;
+                this.state = 355;
                 this.valuesRow();
-                this.state = 335;
+                this.state = 360;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 331;
+                    this.state = 356;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 332;
+                    this.state = 357;
                     this.valuesRow();
                     }
                     }
-                    this.state = 337;
+                    this.state = 362;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
@@ -1255,27 +1309,27 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 340;
+            this.state = 365;
             this.match(HeliosSQLParser.OPEN_PAR);
-            this.state = 341;
+            this.state = 366;
             this.expr();
-            this.state = 346;
+            this.state = 371;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5) {
                 {
                 {
-                this.state = 342;
+                this.state = 367;
                 this.match(HeliosSQLParser.COMMA);
-                this.state = 343;
+                this.state = 368;
                 this.expr();
                 }
                 }
-                this.state = 348;
+                this.state = 373;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 349;
+            this.state = 374;
             this.match(HeliosSQLParser.CLOSE_PAR);
             }
         }
@@ -1296,40 +1350,40 @@ export class HeliosSQLParser extends antlr.Parser {
         let localContext = new ResultColumnContext(this.context, this.state);
         this.enterRule(localContext, 24, HeliosSQLParser.RULE_resultColumn);
         try {
-            this.state = 362;
+            this.state = 387;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 31, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 33, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 351;
+                this.state = 376;
                 this.match(HeliosSQLParser.STAR);
                 }
                 break;
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 352;
+                this.state = 377;
                 this.identifier();
-                this.state = 353;
+                this.state = 378;
                 this.match(HeliosSQLParser.DOT);
-                this.state = 354;
+                this.state = 379;
                 this.match(HeliosSQLParser.STAR);
                 }
                 break;
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 356;
+                this.state = 381;
                 this.expr();
-                this.state = 360;
+                this.state = 385;
                 this.errorHandler.sync(this);
                 switch (this.tokenStream.LA(1)) {
                 case HeliosSQLParser.AS:
                     {
-                    this.state = 357;
+                    this.state = 382;
                     this.match(HeliosSQLParser.AS);
-                    this.state = 358;
+                    this.state = 383;
                     this.anyName();
                     }
                     break;
@@ -1430,13 +1484,24 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.TYPE:
                 case HeliosSQLParser.USE:
                 case HeliosSQLParser.WRITE:
+                case HeliosSQLParser.CURRENT:
+                case HeliosSQLParser.EXCLUDE:
+                case HeliosSQLParser.FOLLOWING:
+                case HeliosSQLParser.GROUPS:
+                case HeliosSQLParser.OTHERS:
+                case HeliosSQLParser.PARTITION:
+                case HeliosSQLParser.PRECEDING:
+                case HeliosSQLParser.RANGE:
+                case HeliosSQLParser.ROWS:
+                case HeliosSQLParser.TIES:
+                case HeliosSQLParser.UNBOUNDED:
                 case HeliosSQLParser.IDENTIFIER:
                 case HeliosSQLParser.QUOTED_IDENTIFIER:
                 case HeliosSQLParser.BACKTICK_IDENTIFIER:
                 case HeliosSQLParser.BRACKET_IDENTIFIER:
                 case HeliosSQLParser.STRING_LITERAL:
                     {
-                    this.state = 359;
+                    this.state = 384;
                     this.implicitAlias();
                     }
                     break;
@@ -1455,6 +1520,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.RETURNING:
                 case HeliosSQLParser.UNION:
                 case HeliosSQLParser.WHERE:
+                case HeliosSQLParser.WINDOW:
                     break;
                 default:
                     break;
@@ -1483,31 +1549,31 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 364;
+            this.state = 389;
             this.tableOrSubquery();
-            this.state = 372;
+            this.state = 397;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5 || _la === 54 || _la === 83 || ((((_la - 95)) & ~0x1F) === 0 && ((1 << (_la - 95)) & 33921) !== 0) || _la === 137) {
                 {
                 {
-                this.state = 365;
+                this.state = 390;
                 this.joinOperator();
-                this.state = 366;
+                this.state = 391;
                 this.tableOrSubquery();
-                this.state = 368;
+                this.state = 393;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 32, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 34, this.context) ) {
                 case 1:
                     {
-                    this.state = 367;
+                    this.state = 392;
                     this.joinConstraint();
                     }
                     break;
                 }
                 }
                 }
-                this.state = 374;
+                this.state = 399;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
@@ -1531,13 +1597,13 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 28, HeliosSQLParser.RULE_joinOperator);
         let _la: number;
         try {
-            this.state = 396;
+            this.state = 421;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.COMMA:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 375;
+                this.state = 400;
                 this.match(HeliosSQLParser.COMMA);
                 }
                 break;
@@ -1550,29 +1616,29 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.RIGHT:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 377;
+                this.state = 402;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 110) {
                     {
-                    this.state = 376;
+                    this.state = 401;
                     this.match(HeliosSQLParser.NATURAL);
                     }
                 }
 
-                this.state = 393;
+                this.state = 418;
                 this.errorHandler.sync(this);
                 switch (this.tokenStream.LA(1)) {
                 case HeliosSQLParser.LEFT:
                     {
-                    this.state = 379;
+                    this.state = 404;
                     this.match(HeliosSQLParser.LEFT);
-                    this.state = 381;
+                    this.state = 406;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     if (_la === 122) {
                         {
-                        this.state = 380;
+                        this.state = 405;
                         this.match(HeliosSQLParser.OUTER);
                         }
                     }
@@ -1581,14 +1647,14 @@ export class HeliosSQLParser extends antlr.Parser {
                     break;
                 case HeliosSQLParser.RIGHT:
                     {
-                    this.state = 383;
+                    this.state = 408;
                     this.match(HeliosSQLParser.RIGHT);
-                    this.state = 385;
+                    this.state = 410;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     if (_la === 122) {
                         {
-                        this.state = 384;
+                        this.state = 409;
                         this.match(HeliosSQLParser.OUTER);
                         }
                     }
@@ -1597,14 +1663,14 @@ export class HeliosSQLParser extends antlr.Parser {
                     break;
                 case HeliosSQLParser.FULL:
                     {
-                    this.state = 387;
+                    this.state = 412;
                     this.match(HeliosSQLParser.FULL);
-                    this.state = 389;
+                    this.state = 414;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     if (_la === 122) {
                         {
-                        this.state = 388;
+                        this.state = 413;
                         this.match(HeliosSQLParser.OUTER);
                         }
                     }
@@ -1613,13 +1679,13 @@ export class HeliosSQLParser extends antlr.Parser {
                     break;
                 case HeliosSQLParser.INNER:
                     {
-                    this.state = 391;
+                    this.state = 416;
                     this.match(HeliosSQLParser.INNER);
                     }
                     break;
                 case HeliosSQLParser.CROSS:
                     {
-                    this.state = 392;
+                    this.state = 417;
                     this.match(HeliosSQLParser.CROSS);
                     }
                     break;
@@ -1628,7 +1694,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 default:
                     break;
                 }
-                this.state = 395;
+                this.state = 420;
                 this.match(HeliosSQLParser.JOIN);
                 }
                 break;
@@ -1654,44 +1720,44 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 30, HeliosSQLParser.RULE_joinConstraint);
         let _la: number;
         try {
-            this.state = 412;
+            this.state = 437;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.ON:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 398;
+                this.state = 423;
                 this.match(HeliosSQLParser.ON);
-                this.state = 399;
+                this.state = 424;
                 this.expr();
                 }
                 break;
             case HeliosSQLParser.USING:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 400;
+                this.state = 425;
                 this.match(HeliosSQLParser.USING);
-                this.state = 401;
+                this.state = 426;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 402;
+                this.state = 427;
                 this.anyName();
-                this.state = 407;
+                this.state = 432;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 403;
+                    this.state = 428;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 404;
+                    this.state = 429;
                     this.anyName();
                     }
                     }
-                    this.state = 409;
+                    this.state = 434;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 410;
+                this.state = 435;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
@@ -1717,32 +1783,32 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 32, HeliosSQLParser.RULE_tableOrSubquery);
         let _la: number;
         try {
-            this.state = 456;
+            this.state = 481;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 49, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 51, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 414;
+                this.state = 439;
                 this.qualifiedName();
-                this.state = 416;
+                this.state = 441;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 42, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 44, this.context) ) {
                 case 1:
                     {
-                    this.state = 415;
+                    this.state = 440;
                     this.asOfClause();
                     }
                     break;
                 }
-                this.state = 421;
+                this.state = 446;
                 this.errorHandler.sync(this);
                 switch (this.tokenStream.LA(1)) {
                 case HeliosSQLParser.AS:
                     {
-                    this.state = 418;
+                    this.state = 443;
                     this.match(HeliosSQLParser.AS);
-                    this.state = 419;
+                    this.state = 444;
                     this.anyName();
                     }
                     break;
@@ -1843,13 +1909,24 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.TYPE:
                 case HeliosSQLParser.USE:
                 case HeliosSQLParser.WRITE:
+                case HeliosSQLParser.CURRENT:
+                case HeliosSQLParser.EXCLUDE:
+                case HeliosSQLParser.FOLLOWING:
+                case HeliosSQLParser.GROUPS:
+                case HeliosSQLParser.OTHERS:
+                case HeliosSQLParser.PARTITION:
+                case HeliosSQLParser.PRECEDING:
+                case HeliosSQLParser.RANGE:
+                case HeliosSQLParser.ROWS:
+                case HeliosSQLParser.TIES:
+                case HeliosSQLParser.UNBOUNDED:
                 case HeliosSQLParser.IDENTIFIER:
                 case HeliosSQLParser.QUOTED_IDENTIFIER:
                 case HeliosSQLParser.BACKTICK_IDENTIFIER:
                 case HeliosSQLParser.BRACKET_IDENTIFIER:
                 case HeliosSQLParser.STRING_LITERAL:
                     {
-                    this.state = 420;
+                    this.state = 445;
                     this.implicitAlias();
                     }
                     break;
@@ -1877,16 +1954,17 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.UNION:
                 case HeliosSQLParser.USING:
                 case HeliosSQLParser.WHERE:
+                case HeliosSQLParser.WINDOW:
                     break;
                 default:
                     break;
                 }
-                this.state = 424;
+                this.state = 449;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 93 || _la === 112) {
                     {
-                    this.state = 423;
+                    this.state = 448;
                     this.indexHint();
                     }
                 }
@@ -1896,46 +1974,46 @@ export class HeliosSQLParser extends antlr.Parser {
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 426;
+                this.state = 451;
                 this.qualifiedName();
-                this.state = 427;
+                this.state = 452;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 436;
+                this.state = 461;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 1073741823) !== 0)) {
+                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 4294967295) !== 0) || ((((_la - 199)) & ~0x1F) === 0 && ((1 << (_la - 199)) & 2047) !== 0)) {
                     {
-                    this.state = 428;
+                    this.state = 453;
                     this.expr();
-                    this.state = 433;
+                    this.state = 458;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5) {
                         {
                         {
-                        this.state = 429;
+                        this.state = 454;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 430;
+                        this.state = 455;
                         this.expr();
                         }
                         }
-                        this.state = 435;
+                        this.state = 460;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 438;
+                this.state = 463;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 442;
+                this.state = 467;
                 this.errorHandler.sync(this);
                 switch (this.tokenStream.LA(1)) {
                 case HeliosSQLParser.AS:
                     {
-                    this.state = 439;
+                    this.state = 464;
                     this.match(HeliosSQLParser.AS);
-                    this.state = 440;
+                    this.state = 465;
                     this.anyName();
                     }
                     break;
@@ -2036,13 +2114,24 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.TYPE:
                 case HeliosSQLParser.USE:
                 case HeliosSQLParser.WRITE:
+                case HeliosSQLParser.CURRENT:
+                case HeliosSQLParser.EXCLUDE:
+                case HeliosSQLParser.FOLLOWING:
+                case HeliosSQLParser.GROUPS:
+                case HeliosSQLParser.OTHERS:
+                case HeliosSQLParser.PARTITION:
+                case HeliosSQLParser.PRECEDING:
+                case HeliosSQLParser.RANGE:
+                case HeliosSQLParser.ROWS:
+                case HeliosSQLParser.TIES:
+                case HeliosSQLParser.UNBOUNDED:
                 case HeliosSQLParser.IDENTIFIER:
                 case HeliosSQLParser.QUOTED_IDENTIFIER:
                 case HeliosSQLParser.BACKTICK_IDENTIFIER:
                 case HeliosSQLParser.BRACKET_IDENTIFIER:
                 case HeliosSQLParser.STRING_LITERAL:
                     {
-                    this.state = 441;
+                    this.state = 466;
                     this.implicitAlias();
                     }
                     break;
@@ -2068,6 +2157,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.UNION:
                 case HeliosSQLParser.USING:
                 case HeliosSQLParser.WHERE:
+                case HeliosSQLParser.WINDOW:
                     break;
                 default:
                     break;
@@ -2077,20 +2167,20 @@ export class HeliosSQLParser extends antlr.Parser {
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 444;
+                this.state = 469;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 445;
+                this.state = 470;
                 this.selectStmt();
-                this.state = 446;
+                this.state = 471;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 450;
+                this.state = 475;
                 this.errorHandler.sync(this);
                 switch (this.tokenStream.LA(1)) {
                 case HeliosSQLParser.AS:
                     {
-                    this.state = 447;
+                    this.state = 472;
                     this.match(HeliosSQLParser.AS);
-                    this.state = 448;
+                    this.state = 473;
                     this.anyName();
                     }
                     break;
@@ -2191,13 +2281,24 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.TYPE:
                 case HeliosSQLParser.USE:
                 case HeliosSQLParser.WRITE:
+                case HeliosSQLParser.CURRENT:
+                case HeliosSQLParser.EXCLUDE:
+                case HeliosSQLParser.FOLLOWING:
+                case HeliosSQLParser.GROUPS:
+                case HeliosSQLParser.OTHERS:
+                case HeliosSQLParser.PARTITION:
+                case HeliosSQLParser.PRECEDING:
+                case HeliosSQLParser.RANGE:
+                case HeliosSQLParser.ROWS:
+                case HeliosSQLParser.TIES:
+                case HeliosSQLParser.UNBOUNDED:
                 case HeliosSQLParser.IDENTIFIER:
                 case HeliosSQLParser.QUOTED_IDENTIFIER:
                 case HeliosSQLParser.BACKTICK_IDENTIFIER:
                 case HeliosSQLParser.BRACKET_IDENTIFIER:
                 case HeliosSQLParser.STRING_LITERAL:
                     {
-                    this.state = 449;
+                    this.state = 474;
                     this.implicitAlias();
                     }
                     break;
@@ -2223,6 +2324,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.UNION:
                 case HeliosSQLParser.USING:
                 case HeliosSQLParser.WHERE:
+                case HeliosSQLParser.WINDOW:
                     break;
                 default:
                     break;
@@ -2232,11 +2334,11 @@ export class HeliosSQLParser extends antlr.Parser {
             case 4:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 452;
+                this.state = 477;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 453;
+                this.state = 478;
                 this.fromClause();
-                this.state = 454;
+                this.state = 479;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
@@ -2259,26 +2361,26 @@ export class HeliosSQLParser extends antlr.Parser {
         let localContext = new IndexHintContext(this.context, this.state);
         this.enterRule(localContext, 34, HeliosSQLParser.RULE_indexHint);
         try {
-            this.state = 463;
+            this.state = 488;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.INDEXED:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 458;
+                this.state = 483;
                 this.match(HeliosSQLParser.INDEXED);
-                this.state = 459;
+                this.state = 484;
                 this.match(HeliosSQLParser.BY);
-                this.state = 460;
+                this.state = 485;
                 this.anyName();
                 }
                 break;
             case HeliosSQLParser.NOT:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 461;
+                this.state = 486;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 462;
+                this.state = 487;
                 this.match(HeliosSQLParser.INDEXED);
                 }
                 break;
@@ -2306,58 +2408,58 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 467;
+            this.state = 492;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 80) {
                 {
-                this.state = 465;
+                this.state = 490;
                 this.match(HeliosSQLParser.FOR);
-                this.state = 466;
+                this.state = 491;
                 this.match(HeliosSQLParser.SYSTEM_TIME);
                 }
             }
 
-            this.state = 469;
+            this.state = 494;
             this.match(HeliosSQLParser.AS);
-            this.state = 470;
+            this.state = 495;
             this.match(HeliosSQLParser.OF);
-            this.state = 479;
+            this.state = 504;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.TIMESTAMP:
                 {
-                this.state = 471;
+                this.state = 496;
                 this.match(HeliosSQLParser.TIMESTAMP);
-                this.state = 472;
+                this.state = 497;
                 this.expr();
                 }
                 break;
             case HeliosSQLParser.TRANSACTION:
                 {
-                this.state = 473;
+                this.state = 498;
                 this.match(HeliosSQLParser.TRANSACTION);
-                this.state = 474;
+                this.state = 499;
                 this.expr();
                 }
                 break;
             case HeliosSQLParser.SCN:
                 {
-                this.state = 475;
+                this.state = 500;
                 this.match(HeliosSQLParser.SCN);
-                this.state = 476;
+                this.state = 501;
                 this.expr();
                 }
                 break;
             case HeliosSQLParser.STRING_LITERAL:
                 {
-                this.state = 477;
+                this.state = 502;
                 this.match(HeliosSQLParser.STRING_LITERAL);
                 }
                 break;
             case HeliosSQLParser.BIND_PARAMETER:
                 {
-                this.state = 478;
+                this.state = 503;
                 this.match(HeliosSQLParser.BIND_PARAMETER);
                 }
                 break;
@@ -2386,25 +2488,25 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 481;
+            this.state = 506;
             this.match(HeliosSQLParser.ORDER);
-            this.state = 482;
+            this.state = 507;
             this.match(HeliosSQLParser.BY);
-            this.state = 483;
+            this.state = 508;
             this.orderingTerm();
-            this.state = 488;
+            this.state = 513;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5) {
                 {
                 {
-                this.state = 484;
+                this.state = 509;
                 this.match(HeliosSQLParser.COMMA);
-                this.state = 485;
+                this.state = 510;
                 this.orderingTerm();
                 }
                 }
-                this.state = 490;
+                this.state = 515;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
@@ -2430,14 +2532,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 491;
+            this.state = 516;
             this.expr();
-            this.state = 493;
+            this.state = 518;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 37 || _la === 63) {
                 {
-                this.state = 492;
+                this.state = 517;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 37 || _la === 63)) {
                 this.errorHandler.recoverInline(this);
@@ -2449,14 +2551,14 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 497;
+            this.state = 522;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 116) {
                 {
-                this.state = 495;
+                this.state = 520;
                 this.match(HeliosSQLParser.NULLS);
-                this.state = 496;
+                this.state = 521;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 79 || _la === 104)) {
                 this.errorHandler.recoverInline(this);
@@ -2490,16 +2592,16 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 499;
+            this.state = 524;
             this.match(HeliosSQLParser.LIMIT);
-            this.state = 500;
+            this.state = 525;
             localContext._limit = this.expr();
-            this.state = 503;
+            this.state = 528;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 5 || _la === 118) {
                 {
-                this.state = 501;
+                this.state = 526;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 5 || _la === 118)) {
                 this.errorHandler.recoverInline(this);
@@ -2508,7 +2610,7 @@ export class HeliosSQLParser extends antlr.Parser {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 502;
+                this.state = 527;
                 localContext._offset = this.expr();
                 }
             }
@@ -2535,21 +2637,21 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 511;
+            this.state = 536;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.INSERT:
                 {
-                this.state = 505;
+                this.state = 530;
                 this.match(HeliosSQLParser.INSERT);
-                this.state = 508;
+                this.state = 533;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 120) {
                     {
-                    this.state = 506;
+                    this.state = 531;
                     this.match(HeliosSQLParser.OR);
-                    this.state = 507;
+                    this.state = 532;
                     this.conflictAction();
                     }
                 }
@@ -2558,79 +2660,79 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.REPLACE:
                 {
-                this.state = 510;
+                this.state = 535;
                 this.match(HeliosSQLParser.REPLACE);
                 }
                 break;
             default:
                 throw new antlr.NoViableAltException(this);
             }
-            this.state = 513;
+            this.state = 538;
             this.match(HeliosSQLParser.INTO);
-            this.state = 514;
+            this.state = 539;
             this.qualifiedName();
-            this.state = 517;
+            this.state = 542;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36) {
                 {
-                this.state = 515;
+                this.state = 540;
                 this.match(HeliosSQLParser.AS);
-                this.state = 516;
+                this.state = 541;
                 localContext._alias = this.anyName();
                 }
             }
 
-            this.state = 530;
+            this.state = 555;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 519;
+                this.state = 544;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 520;
+                this.state = 545;
                 this.anyName();
-                this.state = 525;
+                this.state = 550;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 521;
+                    this.state = 546;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 522;
+                    this.state = 547;
                     this.anyName();
                     }
                     }
-                    this.state = 527;
+                    this.state = 552;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 528;
+                this.state = 553;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
 
-            this.state = 541;
+            this.state = 566;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.SELECT:
             case HeliosSQLParser.VALUES:
             case HeliosSQLParser.WITH:
                 {
-                this.state = 532;
+                this.state = 557;
                 this.selectStmt();
-                this.state = 536;
+                this.state = 561;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 119) {
                     {
                     {
-                    this.state = 533;
+                    this.state = 558;
                     this.upsertClause();
                     }
                     }
-                    this.state = 538;
+                    this.state = 563;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
@@ -2638,21 +2740,21 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.DEFAULT:
                 {
-                this.state = 539;
+                this.state = 564;
                 this.match(HeliosSQLParser.DEFAULT);
-                this.state = 540;
+                this.state = 565;
                 this.match(HeliosSQLParser.VALUES);
                 }
                 break;
             default:
                 throw new antlr.NoViableAltException(this);
             }
-            this.state = 544;
+            this.state = 569;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 136) {
                 {
-                this.state = 543;
+                this.state = 568;
                 this.returningClause();
                 }
             }
@@ -2679,45 +2781,45 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 546;
+            this.state = 571;
             this.match(HeliosSQLParser.ON);
-            this.state = 547;
+            this.state = 572;
             this.match(HeliosSQLParser.CONFLICT);
-            this.state = 562;
+            this.state = 587;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 548;
+                this.state = 573;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 549;
+                this.state = 574;
                 this.indexedColumn();
-                this.state = 554;
+                this.state = 579;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 550;
+                    this.state = 575;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 551;
+                    this.state = 576;
                     this.indexedColumn();
                     }
                     }
-                    this.state = 556;
+                    this.state = 581;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 557;
+                this.state = 582;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 560;
+                this.state = 585;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 161) {
                     {
-                    this.state = 558;
+                    this.state = 583;
                     this.match(HeliosSQLParser.WHERE);
-                    this.state = 559;
+                    this.state = 584;
                     localContext._targetWhere = this.expr();
                     }
                 }
@@ -2725,49 +2827,49 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 564;
+            this.state = 589;
             this.match(HeliosSQLParser.DO);
-            this.state = 580;
+            this.state = 605;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.NOTHING:
                 {
-                this.state = 565;
+                this.state = 590;
                 this.match(HeliosSQLParser.NOTHING);
                 }
                 break;
             case HeliosSQLParser.UPDATE:
                 {
-                this.state = 566;
+                this.state = 591;
                 this.match(HeliosSQLParser.UPDATE);
-                this.state = 567;
+                this.state = 592;
                 this.match(HeliosSQLParser.SET);
-                this.state = 568;
+                this.state = 593;
                 this.setClause();
-                this.state = 573;
+                this.state = 598;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 569;
+                    this.state = 594;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 570;
+                    this.state = 595;
                     this.setClause();
                     }
                     }
-                    this.state = 575;
+                    this.state = 600;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 578;
+                this.state = 603;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 161) {
                     {
-                    this.state = 576;
+                    this.state = 601;
                     this.match(HeliosSQLParser.WHERE);
-                    this.state = 577;
+                    this.state = 602;
                     localContext._where_ = this.expr();
                     }
                 }
@@ -2799,7 +2901,7 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 594;
+            this.state = 619;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.ABORT:
@@ -2906,48 +3008,61 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.TYPE:
             case HeliosSQLParser.USE:
             case HeliosSQLParser.WRITE:
+            case HeliosSQLParser.CURRENT:
+            case HeliosSQLParser.EXCLUDE:
+            case HeliosSQLParser.FOLLOWING:
+            case HeliosSQLParser.GROUPS:
+            case HeliosSQLParser.OTHERS:
+            case HeliosSQLParser.OVER:
+            case HeliosSQLParser.PARTITION:
+            case HeliosSQLParser.PRECEDING:
+            case HeliosSQLParser.RANGE:
+            case HeliosSQLParser.ROWS:
+            case HeliosSQLParser.TIES:
+            case HeliosSQLParser.UNBOUNDED:
+            case HeliosSQLParser.WINDOW:
             case HeliosSQLParser.IDENTIFIER:
             case HeliosSQLParser.QUOTED_IDENTIFIER:
             case HeliosSQLParser.BACKTICK_IDENTIFIER:
             case HeliosSQLParser.BRACKET_IDENTIFIER:
             case HeliosSQLParser.STRING_LITERAL:
                 {
-                this.state = 582;
+                this.state = 607;
                 this.anyName();
                 }
                 break;
             case HeliosSQLParser.OPEN_PAR:
                 {
-                this.state = 583;
+                this.state = 608;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 584;
+                this.state = 609;
                 this.anyName();
-                this.state = 589;
+                this.state = 614;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 585;
+                    this.state = 610;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 586;
+                    this.state = 611;
                     this.anyName();
                     }
                     }
-                    this.state = 591;
+                    this.state = 616;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 592;
+                this.state = 617;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             default:
                 throw new antlr.NoViableAltException(this);
             }
-            this.state = 596;
+            this.state = 621;
             this.match(HeliosSQLParser.EQ);
-            this.state = 597;
+            this.state = 622;
             this.expr();
             }
         }
@@ -2971,23 +3086,23 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 599;
+            this.state = 624;
             this.match(HeliosSQLParser.RETURNING);
-            this.state = 600;
+            this.state = 625;
             this.resultColumn();
-            this.state = 605;
+            this.state = 630;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5) {
                 {
                 {
-                this.state = 601;
+                this.state = 626;
                 this.match(HeliosSQLParser.COMMA);
-                this.state = 602;
+                this.state = 627;
                 this.resultColumn();
                 }
                 }
-                this.state = 607;
+                this.state = 632;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
@@ -3013,114 +3128,114 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 608;
+            this.state = 633;
             this.match(HeliosSQLParser.UPDATE);
-            this.state = 611;
+            this.state = 636;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 120) {
                 {
-                this.state = 609;
+                this.state = 634;
                 this.match(HeliosSQLParser.OR);
-                this.state = 610;
+                this.state = 635;
                 this.conflictAction();
                 }
             }
 
-            this.state = 613;
+            this.state = 638;
             this.qualifiedName();
-            this.state = 616;
+            this.state = 641;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36) {
                 {
-                this.state = 614;
+                this.state = 639;
                 this.match(HeliosSQLParser.AS);
-                this.state = 615;
+                this.state = 640;
                 this.anyName();
                 }
             }
 
-            this.state = 619;
+            this.state = 644;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 93 || _la === 112) {
                 {
-                this.state = 618;
+                this.state = 643;
                 this.indexHint();
                 }
             }
 
-            this.state = 621;
+            this.state = 646;
             this.match(HeliosSQLParser.SET);
-            this.state = 622;
+            this.state = 647;
             this.setClause();
-            this.state = 627;
+            this.state = 652;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5) {
                 {
                 {
-                this.state = 623;
+                this.state = 648;
                 this.match(HeliosSQLParser.COMMA);
-                this.state = 624;
+                this.state = 649;
                 this.setClause();
                 }
                 }
-                this.state = 629;
+                this.state = 654;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 632;
+            this.state = 657;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 82) {
                 {
-                this.state = 630;
+                this.state = 655;
                 this.match(HeliosSQLParser.FROM);
-                this.state = 631;
+                this.state = 656;
                 this.fromClause();
                 }
             }
 
-            this.state = 636;
+            this.state = 661;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 161) {
                 {
-                this.state = 634;
+                this.state = 659;
                 this.match(HeliosSQLParser.WHERE);
-                this.state = 635;
+                this.state = 660;
                 localContext._where_ = this.expr();
                 }
             }
 
-            this.state = 639;
+            this.state = 664;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 136) {
                 {
-                this.state = 638;
+                this.state = 663;
                 this.returningClause();
                 }
             }
 
-            this.state = 642;
+            this.state = 667;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 121) {
                 {
-                this.state = 641;
+                this.state = 666;
                 this.orderByClause();
                 }
             }
 
-            this.state = 645;
+            this.state = 670;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 107) {
                 {
-                this.state = 644;
+                this.state = 669;
                 this.limitClause();
                 }
             }
@@ -3147,72 +3262,72 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 647;
+            this.state = 672;
             this.match(HeliosSQLParser.DELETE);
-            this.state = 648;
+            this.state = 673;
             this.match(HeliosSQLParser.FROM);
-            this.state = 649;
+            this.state = 674;
             this.qualifiedName();
-            this.state = 652;
+            this.state = 677;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36) {
                 {
-                this.state = 650;
+                this.state = 675;
                 this.match(HeliosSQLParser.AS);
-                this.state = 651;
+                this.state = 676;
                 this.anyName();
                 }
             }
 
-            this.state = 655;
+            this.state = 680;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 93 || _la === 112) {
                 {
-                this.state = 654;
+                this.state = 679;
                 this.indexHint();
                 }
             }
 
-            this.state = 659;
+            this.state = 684;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 161) {
                 {
-                this.state = 657;
+                this.state = 682;
                 this.match(HeliosSQLParser.WHERE);
-                this.state = 658;
+                this.state = 683;
                 localContext._where_ = this.expr();
                 }
             }
 
-            this.state = 662;
+            this.state = 687;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 136) {
                 {
-                this.state = 661;
+                this.state = 686;
                 this.returningClause();
                 }
             }
 
-            this.state = 665;
+            this.state = 690;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 121) {
                 {
-                this.state = 664;
+                this.state = 689;
                 this.orderByClause();
                 }
             }
 
-            this.state = 668;
+            this.state = 693;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 107) {
                 {
-                this.state = 667;
+                this.state = 692;
                 this.limitClause();
                 }
             }
@@ -3239,7 +3354,7 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 670;
+            this.state = 695;
             _la = this.tokenStream.LA(1);
             if(!(_la === 27 || _la === 76 || _la === 89 || _la === 134 || _la === 138)) {
             this.errorHandler.recoverInline(this);
@@ -3271,14 +3386,14 @@ export class HeliosSQLParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 672;
+            this.state = 697;
             this.match(HeliosSQLParser.CREATE);
-            this.state = 674;
+            this.state = 699;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 145 || _la === 146) {
                 {
-                this.state = 673;
+                this.state = 698;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 145 || _la === 146)) {
                 this.errorHandler.recoverInline(this);
@@ -3290,109 +3405,109 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 676;
+            this.state = 701;
             this.match(HeliosSQLParser.TABLE);
-            this.state = 680;
+            this.state = 705;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 90, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 92, this.context) ) {
             case 1:
                 {
-                this.state = 677;
+                this.state = 702;
                 this.match(HeliosSQLParser.IF);
-                this.state = 678;
+                this.state = 703;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 679;
+                this.state = 704;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 682;
+            this.state = 707;
             this.qualifiedName();
-            this.state = 718;
+            this.state = 743;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.OPEN_PAR:
                 {
-                this.state = 683;
+                this.state = 708;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 684;
+                this.state = 709;
                 this.columnDef();
-                this.state = 689;
+                this.state = 714;
                 this.errorHandler.sync(this);
-                alternative = this.interpreter.adaptivePredict(this.tokenStream, 91, this.context);
+                alternative = this.interpreter.adaptivePredict(this.tokenStream, 93, this.context);
                 while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                     if (alternative === 1) {
                         {
                         {
-                        this.state = 685;
+                        this.state = 710;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 686;
+                        this.state = 711;
                         this.columnDef();
                         }
                         }
                     }
-                    this.state = 691;
+                    this.state = 716;
                     this.errorHandler.sync(this);
-                    alternative = this.interpreter.adaptivePredict(this.tokenStream, 91, this.context);
+                    alternative = this.interpreter.adaptivePredict(this.tokenStream, 93, this.context);
                 }
-                this.state = 703;
+                this.state = 728;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 5) {
                     {
-                    this.state = 692;
+                    this.state = 717;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 693;
+                    this.state = 718;
                     this.tableConstraint();
-                    this.state = 700;
+                    this.state = 725;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5 || _la === 47 || _la === 52 || _la === 81 || _la === 125 || _la === 153) {
                         {
                         {
-                        this.state = 695;
+                        this.state = 720;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                         if (_la === 5) {
                             {
-                            this.state = 694;
+                            this.state = 719;
                             this.match(HeliosSQLParser.COMMA);
                             }
                         }
 
-                        this.state = 697;
+                        this.state = 722;
                         this.tableConstraint();
                         }
                         }
-                        this.state = 702;
+                        this.state = 727;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 705;
+                this.state = 730;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 714;
+                this.state = 739;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+                if (((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0)) {
                     {
-                    this.state = 706;
+                    this.state = 731;
                     this.tableOption();
-                    this.state = 711;
+                    this.state = 736;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5) {
                         {
                         {
-                        this.state = 707;
+                        this.state = 732;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 708;
+                        this.state = 733;
                         this.tableOption();
                         }
                         }
-                        this.state = 713;
+                        this.state = 738;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
@@ -3403,9 +3518,9 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.AS:
                 {
-                this.state = 716;
+                this.state = 741;
                 this.match(HeliosSQLParser.AS);
-                this.state = 717;
+                this.state = 742;
                 this.selectStmt();
                 }
                 break;
@@ -3431,22 +3546,22 @@ export class HeliosSQLParser extends antlr.Parser {
         let localContext = new TableOptionContext(this.context, this.state);
         this.enterRule(localContext, 60, HeliosSQLParser.RULE_tableOption);
         try {
-            this.state = 723;
+            this.state = 748;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 98, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 100, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 720;
+                this.state = 745;
                 this.match(HeliosSQLParser.WITHOUT);
-                this.state = 721;
+                this.state = 746;
                 this.anyName();
                 }
                 break;
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 722;
+                this.state = 747;
                 this.anyName();
                 }
                 break;
@@ -3472,29 +3587,29 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 725;
+            this.state = 750;
             this.anyName();
-            this.state = 727;
+            this.state = 752;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 99, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 101, this.context) ) {
             case 1:
                 {
-                this.state = 726;
+                this.state = 751;
                 this.typeName();
                 }
                 break;
             }
-            this.state = 732;
+            this.state = 757;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (((((_la - 36)) & ~0x1F) === 0 && ((1 << (_la - 36)) & 8460289) !== 0) || ((((_la - 84)) & ~0x1F) === 0 && ((1 << (_la - 84)) & 2415919105) !== 0) || ((((_la - 125)) & ~0x1F) === 0 && ((1 << (_la - 125)) & 268435473) !== 0)) {
                 {
                 {
-                this.state = 729;
+                this.state = 754;
                 this.columnConstraint();
                 }
                 }
-                this.state = 734;
+                this.state = 759;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
@@ -3521,7 +3636,7 @@ export class HeliosSQLParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 736;
+            this.state = 761;
             this.errorHandler.sync(this);
             alternative = 1;
             do {
@@ -3529,7 +3644,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 case 1:
                     {
                     {
-                    this.state = 735;
+                    this.state = 760;
                     this.anyName();
                     }
                     }
@@ -3537,32 +3652,32 @@ export class HeliosSQLParser extends antlr.Parser {
                 default:
                     throw new antlr.NoViableAltException(this);
                 }
-                this.state = 738;
+                this.state = 763;
                 this.errorHandler.sync(this);
-                alternative = this.interpreter.adaptivePredict(this.tokenStream, 101, this.context);
+                alternative = this.interpreter.adaptivePredict(this.tokenStream, 103, this.context);
             } while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER);
-            this.state = 748;
+            this.state = 773;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 740;
+                this.state = 765;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 741;
+                this.state = 766;
                 this.signedNumber();
-                this.state = 744;
+                this.state = 769;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 5) {
                     {
-                    this.state = 742;
+                    this.state = 767;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 743;
+                    this.state = 768;
                     this.signedNumber();
                     }
                 }
 
-                this.state = 746;
+                this.state = 771;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
@@ -3589,12 +3704,12 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 751;
+            this.state = 776;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 7 || _la === 10) {
                 {
-                this.state = 750;
+                this.state = 775;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 7 || _la === 10)) {
                 this.errorHandler.recoverInline(this);
@@ -3606,9 +3721,9 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 753;
+            this.state = 778;
             _la = this.tokenStream.LA(1);
-            if(!(_la === 192 || _la === 193)) {
+            if(!(_la === 205 || _la === 206)) {
             this.errorHandler.recoverInline(this);
             }
             else {
@@ -3637,33 +3752,33 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 757;
+            this.state = 782;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 52) {
                 {
-                this.state = 755;
+                this.state = 780;
                 this.match(HeliosSQLParser.CONSTRAINT);
-                this.state = 756;
+                this.state = 781;
                 this.anyName();
                 }
             }
 
-            this.state = 804;
+            this.state = 829;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.PRIMARY:
                 {
-                this.state = 759;
+                this.state = 784;
                 this.match(HeliosSQLParser.PRIMARY);
-                this.state = 760;
+                this.state = 785;
                 this.match(HeliosSQLParser.KEY);
-                this.state = 762;
+                this.state = 787;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 37 || _la === 63) {
                     {
-                    this.state = 761;
+                    this.state = 786;
                     _la = this.tokenStream.LA(1);
                     if(!(_la === 37 || _la === 63)) {
                     this.errorHandler.recoverInline(this);
@@ -3675,22 +3790,22 @@ export class HeliosSQLParser extends antlr.Parser {
                     }
                 }
 
-                this.state = 765;
+                this.state = 790;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 764;
+                    this.state = 789;
                     this.conflictClause();
                     }
                 }
 
-                this.state = 768;
+                this.state = 793;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 39) {
                     {
-                    this.state = 767;
+                    this.state = 792;
                     this.match(HeliosSQLParser.AUTOINCREMENT);
                     }
                 }
@@ -3699,16 +3814,16 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.NOT:
                 {
-                this.state = 770;
+                this.state = 795;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 771;
+                this.state = 796;
                 this.match(HeliosSQLParser.NULL);
-                this.state = 773;
+                this.state = 798;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 772;
+                    this.state = 797;
                     this.conflictClause();
                     }
                 }
@@ -3717,14 +3832,14 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.NULL:
                 {
-                this.state = 775;
+                this.state = 800;
                 this.match(HeliosSQLParser.NULL);
-                this.state = 777;
+                this.state = 802;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 776;
+                    this.state = 801;
                     this.conflictClause();
                     }
                 }
@@ -3733,14 +3848,14 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.UNIQUE:
                 {
-                this.state = 779;
+                this.state = 804;
                 this.match(HeliosSQLParser.UNIQUE);
-                this.state = 781;
+                this.state = 806;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 780;
+                    this.state = 805;
                     this.conflictClause();
                     }
                 }
@@ -3749,67 +3864,67 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.CHECK:
                 {
-                this.state = 783;
+                this.state = 808;
                 this.match(HeliosSQLParser.CHECK);
-                this.state = 784;
+                this.state = 809;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 785;
+                this.state = 810;
                 this.expr();
-                this.state = 786;
+                this.state = 811;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case HeliosSQLParser.DEFAULT:
                 {
-                this.state = 788;
+                this.state = 813;
                 this.match(HeliosSQLParser.DEFAULT);
-                this.state = 789;
+                this.state = 814;
                 this.defaultValue();
                 }
                 break;
             case HeliosSQLParser.COLLATE:
                 {
-                this.state = 790;
+                this.state = 815;
                 this.match(HeliosSQLParser.COLLATE);
-                this.state = 791;
+                this.state = 816;
                 this.anyName();
                 }
                 break;
             case HeliosSQLParser.REFERENCES:
                 {
-                this.state = 792;
+                this.state = 817;
                 this.foreignKeyClause();
                 }
                 break;
             case HeliosSQLParser.AS:
             case HeliosSQLParser.GENERATED:
                 {
-                this.state = 795;
+                this.state = 820;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 84) {
                     {
-                    this.state = 793;
+                    this.state = 818;
                     this.match(HeliosSQLParser.GENERATED);
-                    this.state = 794;
+                    this.state = 819;
                     this.match(HeliosSQLParser.ALWAYS);
                     }
                 }
 
-                this.state = 797;
+                this.state = 822;
                 this.match(HeliosSQLParser.AS);
-                this.state = 798;
+                this.state = 823;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 799;
+                this.state = 824;
                 this.expr();
-                this.state = 800;
+                this.state = 825;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 802;
+                this.state = 827;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 143 || _la === 159) {
                     {
-                    this.state = 801;
+                    this.state = 826;
                     _la = this.tokenStream.LA(1);
                     if(!(_la === 143 || _la === 159)) {
                     this.errorHandler.recoverInline(this);
@@ -3846,29 +3961,29 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 70, HeliosSQLParser.RULE_defaultValue);
         let _la: number;
         try {
-            this.state = 823;
+            this.state = 848;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 116, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 118, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 806;
+                this.state = 831;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 807;
+                this.state = 832;
                 this.expr();
-                this.state = 808;
+                this.state = 833;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 811;
+                this.state = 836;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 7 || _la === 10) {
                     {
-                    this.state = 810;
+                    this.state = 835;
                     _la = this.tokenStream.LA(1);
                     if(!(_la === 7 || _la === 10)) {
                     this.errorHandler.recoverInline(this);
@@ -3880,9 +3995,9 @@ export class HeliosSQLParser extends antlr.Parser {
                     }
                 }
 
-                this.state = 813;
+                this.state = 838;
                 _la = this.tokenStream.LA(1);
-                if(!(_la === 192 || _la === 193)) {
+                if(!(_la === 205 || _la === 206)) {
                 this.errorHandler.recoverInline(this);
                 }
                 else {
@@ -3894,63 +4009,63 @@ export class HeliosSQLParser extends antlr.Parser {
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 814;
+                this.state = 839;
                 this.match(HeliosSQLParser.STRING_LITERAL);
                 }
                 break;
             case 4:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 815;
+                this.state = 840;
                 this.match(HeliosSQLParser.BLOB_LITERAL);
                 }
                 break;
             case 5:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 816;
+                this.state = 841;
                 this.match(HeliosSQLParser.NULL);
                 }
                 break;
             case 6:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 817;
+                this.state = 842;
                 this.match(HeliosSQLParser.TRUE);
                 }
                 break;
             case 7:
                 this.enterOuterAlt(localContext, 7);
                 {
-                this.state = 818;
+                this.state = 843;
                 this.match(HeliosSQLParser.FALSE);
                 }
                 break;
             case 8:
                 this.enterOuterAlt(localContext, 8);
                 {
-                this.state = 819;
+                this.state = 844;
                 this.match(HeliosSQLParser.CURRENT_TIME);
                 }
                 break;
             case 9:
                 this.enterOuterAlt(localContext, 9);
                 {
-                this.state = 820;
+                this.state = 845;
                 this.match(HeliosSQLParser.CURRENT_DATE);
                 }
                 break;
             case 10:
                 this.enterOuterAlt(localContext, 10);
                 {
-                this.state = 821;
+                this.state = 846;
                 this.match(HeliosSQLParser.CURRENT_TIMESTAMP);
                 }
                 break;
             case 11:
                 this.enterOuterAlt(localContext, 11);
                 {
-                this.state = 822;
+                this.state = 847;
                 this.identifier();
                 }
                 break;
@@ -3975,11 +4090,11 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 825;
+            this.state = 850;
             this.match(HeliosSQLParser.ON);
-            this.state = 826;
+            this.state = 851;
             this.match(HeliosSQLParser.CONFLICT);
-            this.state = 827;
+            this.state = 852;
             this.conflictAction();
             }
         }
@@ -4003,60 +4118,60 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 829;
+            this.state = 854;
             this.match(HeliosSQLParser.REFERENCES);
-            this.state = 830;
+            this.state = 855;
             this.anyName();
-            this.state = 842;
+            this.state = 867;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 831;
+                this.state = 856;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 832;
+                this.state = 857;
                 this.anyName();
-                this.state = 837;
+                this.state = 862;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 833;
+                    this.state = 858;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 834;
+                    this.state = 859;
                     this.anyName();
                     }
                     }
-                    this.state = 839;
+                    this.state = 864;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 840;
+                this.state = 865;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
 
-            this.state = 847;
+            this.state = 872;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 108 || _la === 119) {
                 {
                 {
-                this.state = 844;
+                this.state = 869;
                 this.foreignKeyOption();
                 }
                 }
-                this.state = 849;
+                this.state = 874;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 851;
+            this.state = 876;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 120, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 122, this.context) ) {
             case 1:
                 {
-                this.state = 850;
+                this.state = 875;
                 this.deferrableClause();
                 }
                 break;
@@ -4081,15 +4196,15 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 76, HeliosSQLParser.RULE_foreignKeyOption);
         let _la: number;
         try {
-            this.state = 858;
+            this.state = 883;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.ON:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 853;
+                this.state = 878;
                 this.match(HeliosSQLParser.ON);
-                this.state = 854;
+                this.state = 879;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 62 || _la === 154)) {
                 this.errorHandler.recoverInline(this);
@@ -4098,16 +4213,16 @@ export class HeliosSQLParser extends antlr.Parser {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 855;
+                this.state = 880;
                 this.foreignKeyAction();
                 }
                 break;
             case HeliosSQLParser.MATCH:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 856;
+                this.state = 881;
                 this.match(HeliosSQLParser.MATCH);
-                this.state = 857;
+                this.state = 882;
                 this.anyName();
                 }
                 break;
@@ -4132,47 +4247,47 @@ export class HeliosSQLParser extends antlr.Parser {
         let localContext = new ForeignKeyActionContext(this.context, this.state);
         this.enterRule(localContext, 78, HeliosSQLParser.RULE_foreignKeyAction);
         try {
-            this.state = 868;
+            this.state = 893;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 122, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 124, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 860;
+                this.state = 885;
                 this.match(HeliosSQLParser.SET);
-                this.state = 861;
+                this.state = 886;
                 this.match(HeliosSQLParser.NULL);
                 }
                 break;
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 862;
+                this.state = 887;
                 this.match(HeliosSQLParser.SET);
-                this.state = 863;
+                this.state = 888;
                 this.match(HeliosSQLParser.DEFAULT);
                 }
                 break;
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 864;
+                this.state = 889;
                 this.match(HeliosSQLParser.CASCADE);
                 }
                 break;
             case 4:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 865;
+                this.state = 890;
                 this.match(HeliosSQLParser.RESTRICT);
                 }
                 break;
             case 5:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 866;
+                this.state = 891;
                 this.match(HeliosSQLParser.NO);
-                this.state = 867;
+                this.state = 892;
                 this.match(HeliosSQLParser.ACTION);
                 }
                 break;
@@ -4198,26 +4313,26 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 871;
+            this.state = 896;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 112) {
                 {
-                this.state = 870;
+                this.state = 895;
                 this.match(HeliosSQLParser.NOT);
                 }
             }
 
-            this.state = 873;
+            this.state = 898;
             this.match(HeliosSQLParser.DEFERRABLE);
-            this.state = 876;
+            this.state = 901;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 94) {
                 {
-                this.state = 874;
+                this.state = 899;
                 this.match(HeliosSQLParser.INITIALLY);
-                this.state = 875;
+                this.state = 900;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 61 || _la === 90)) {
                 this.errorHandler.recoverInline(this);
@@ -4251,65 +4366,65 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 880;
+            this.state = 905;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 52) {
                 {
-                this.state = 878;
+                this.state = 903;
                 this.match(HeliosSQLParser.CONSTRAINT);
-                this.state = 879;
+                this.state = 904;
                 this.anyName();
                 }
             }
 
-            this.state = 935;
+            this.state = 960;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.PRIMARY:
                 {
-                this.state = 882;
+                this.state = 907;
                 this.match(HeliosSQLParser.PRIMARY);
-                this.state = 883;
+                this.state = 908;
                 this.match(HeliosSQLParser.KEY);
-                this.state = 884;
+                this.state = 909;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 885;
+                this.state = 910;
                 this.indexedColumn();
-                this.state = 890;
+                this.state = 915;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 886;
+                    this.state = 911;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 887;
+                    this.state = 912;
                     this.indexedColumn();
                     }
                     }
-                    this.state = 892;
+                    this.state = 917;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 894;
+                this.state = 919;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 39) {
                     {
-                    this.state = 893;
+                    this.state = 918;
                     this.match(HeliosSQLParser.AUTOINCREMENT);
                     }
                 }
 
-                this.state = 896;
+                this.state = 921;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 898;
+                this.state = 923;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 897;
+                    this.state = 922;
                     this.conflictClause();
                     }
                 }
@@ -4318,36 +4433,36 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.UNIQUE:
                 {
-                this.state = 900;
+                this.state = 925;
                 this.match(HeliosSQLParser.UNIQUE);
-                this.state = 901;
+                this.state = 926;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 902;
+                this.state = 927;
                 this.indexedColumn();
-                this.state = 907;
+                this.state = 932;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 903;
+                    this.state = 928;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 904;
+                    this.state = 929;
                     this.indexedColumn();
                     }
                     }
-                    this.state = 909;
+                    this.state = 934;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 910;
+                this.state = 935;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 912;
+                this.state = 937;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 911;
+                    this.state = 936;
                     this.conflictClause();
                     }
                 }
@@ -4356,20 +4471,20 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.CHECK:
                 {
-                this.state = 914;
+                this.state = 939;
                 this.match(HeliosSQLParser.CHECK);
-                this.state = 915;
+                this.state = 940;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 916;
+                this.state = 941;
                 this.expr();
-                this.state = 917;
+                this.state = 942;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 919;
+                this.state = 944;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 119) {
                     {
-                    this.state = 918;
+                    this.state = 943;
                     this.conflictClause();
                     }
                 }
@@ -4378,33 +4493,33 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case HeliosSQLParser.FOREIGN:
                 {
-                this.state = 921;
+                this.state = 946;
                 this.match(HeliosSQLParser.FOREIGN);
-                this.state = 922;
+                this.state = 947;
                 this.match(HeliosSQLParser.KEY);
-                this.state = 923;
+                this.state = 948;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 924;
+                this.state = 949;
                 this.anyName();
-                this.state = 929;
+                this.state = 954;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 925;
+                    this.state = 950;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 926;
+                    this.state = 951;
                     this.anyName();
                     }
                     }
-                    this.state = 931;
+                    this.state = 956;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 932;
+                this.state = 957;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 933;
+                this.state = 958;
                 this.foreignKeyClause();
                 }
                 break;
@@ -4433,14 +4548,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 937;
+            this.state = 962;
             this.expr();
-            this.state = 939;
+            this.state = 964;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 37 || _la === 63) {
                 {
-                this.state = 938;
+                this.state = 963;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 37 || _la === 63)) {
                 this.errorHandler.recoverInline(this);
@@ -4474,70 +4589,70 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 941;
+            this.state = 966;
             this.match(HeliosSQLParser.CREATE);
-            this.state = 943;
+            this.state = 968;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 153) {
                 {
-                this.state = 942;
+                this.state = 967;
                 this.match(HeliosSQLParser.UNIQUE);
                 }
             }
 
-            this.state = 945;
+            this.state = 970;
             this.match(HeliosSQLParser.INDEX);
-            this.state = 949;
+            this.state = 974;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 136, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 138, this.context) ) {
             case 1:
                 {
-                this.state = 946;
+                this.state = 971;
                 this.match(HeliosSQLParser.IF);
-                this.state = 947;
+                this.state = 972;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 948;
+                this.state = 973;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 951;
+            this.state = 976;
             this.qualifiedName();
-            this.state = 952;
+            this.state = 977;
             this.match(HeliosSQLParser.ON);
-            this.state = 953;
+            this.state = 978;
             this.anyName();
-            this.state = 954;
+            this.state = 979;
             this.match(HeliosSQLParser.OPEN_PAR);
-            this.state = 955;
+            this.state = 980;
             this.indexedColumn();
-            this.state = 960;
+            this.state = 985;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 5) {
                 {
                 {
-                this.state = 956;
+                this.state = 981;
                 this.match(HeliosSQLParser.COMMA);
-                this.state = 957;
+                this.state = 982;
                 this.indexedColumn();
                 }
                 }
-                this.state = 962;
+                this.state = 987;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 963;
+            this.state = 988;
             this.match(HeliosSQLParser.CLOSE_PAR);
-            this.state = 966;
+            this.state = 991;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 161) {
                 {
-                this.state = 964;
+                this.state = 989;
                 this.match(HeliosSQLParser.WHERE);
-                this.state = 965;
+                this.state = 990;
                 localContext._where_ = this.expr();
                 }
             }
@@ -4564,14 +4679,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 968;
+            this.state = 993;
             this.match(HeliosSQLParser.CREATE);
-            this.state = 970;
+            this.state = 995;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 145 || _la === 146) {
                 {
-                this.state = 969;
+                this.state = 994;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 145 || _la === 146)) {
                 this.errorHandler.recoverInline(this);
@@ -4583,57 +4698,57 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 972;
+            this.state = 997;
             this.match(HeliosSQLParser.VIEW);
-            this.state = 976;
+            this.state = 1001;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 140, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 142, this.context) ) {
             case 1:
                 {
-                this.state = 973;
+                this.state = 998;
                 this.match(HeliosSQLParser.IF);
-                this.state = 974;
+                this.state = 999;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 975;
+                this.state = 1000;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 978;
+            this.state = 1003;
             this.qualifiedName();
-            this.state = 990;
+            this.state = 1015;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 979;
+                this.state = 1004;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 980;
+                this.state = 1005;
                 this.anyName();
-                this.state = 985;
+                this.state = 1010;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 981;
+                    this.state = 1006;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 982;
+                    this.state = 1007;
                     this.anyName();
                     }
                     }
-                    this.state = 987;
+                    this.state = 1012;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 988;
+                this.state = 1013;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
 
-            this.state = 992;
+            this.state = 1017;
             this.match(HeliosSQLParser.AS);
-            this.state = 993;
+            this.state = 1018;
             this.selectStmt();
             }
         }
@@ -4657,14 +4772,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 995;
+            this.state = 1020;
             this.match(HeliosSQLParser.CREATE);
-            this.state = 997;
+            this.state = 1022;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 145 || _la === 146) {
                 {
-                this.state = 996;
+                this.state = 1021;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 145 || _la === 146)) {
                 this.errorHandler.recoverInline(this);
@@ -4676,44 +4791,44 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 999;
+            this.state = 1024;
             this.match(HeliosSQLParser.TRIGGER);
-            this.state = 1003;
+            this.state = 1028;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 144, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 146, this.context) ) {
             case 1:
                 {
-                this.state = 1000;
+                this.state = 1025;
                 this.match(HeliosSQLParser.IF);
-                this.state = 1001;
+                this.state = 1026;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 1002;
+                this.state = 1027;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 1005;
+            this.state = 1030;
             this.qualifiedName();
-            this.state = 1010;
+            this.state = 1035;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.BEFORE:
                 {
-                this.state = 1006;
+                this.state = 1031;
                 this.match(HeliosSQLParser.BEFORE);
                 }
                 break;
             case HeliosSQLParser.AFTER:
                 {
-                this.state = 1007;
+                this.state = 1032;
                 this.match(HeliosSQLParser.AFTER);
                 }
                 break;
             case HeliosSQLParser.INSTEAD:
                 {
-                this.state = 1008;
+                this.state = 1033;
                 this.match(HeliosSQLParser.INSTEAD);
-                this.state = 1009;
+                this.state = 1034;
                 this.match(HeliosSQLParser.OF);
                 }
                 break;
@@ -4724,47 +4839,47 @@ export class HeliosSQLParser extends antlr.Parser {
             default:
                 break;
             }
-            this.state = 1026;
+            this.state = 1051;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.DELETE:
                 {
-                this.state = 1012;
+                this.state = 1037;
                 this.match(HeliosSQLParser.DELETE);
                 }
                 break;
             case HeliosSQLParser.INSERT:
                 {
-                this.state = 1013;
+                this.state = 1038;
                 this.match(HeliosSQLParser.INSERT);
                 }
                 break;
             case HeliosSQLParser.UPDATE:
                 {
-                this.state = 1014;
+                this.state = 1039;
                 this.match(HeliosSQLParser.UPDATE);
-                this.state = 1024;
+                this.state = 1049;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 117) {
                     {
-                    this.state = 1015;
+                    this.state = 1040;
                     this.match(HeliosSQLParser.OF);
-                    this.state = 1016;
+                    this.state = 1041;
                     this.anyName();
-                    this.state = 1021;
+                    this.state = 1046;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5) {
                         {
                         {
-                        this.state = 1017;
+                        this.state = 1042;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 1018;
+                        this.state = 1043;
                         this.anyName();
                         }
                         }
-                        this.state = 1023;
+                        this.state = 1048;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
@@ -4776,55 +4891,55 @@ export class HeliosSQLParser extends antlr.Parser {
             default:
                 throw new antlr.NoViableAltException(this);
             }
-            this.state = 1028;
+            this.state = 1053;
             this.match(HeliosSQLParser.ON);
-            this.state = 1029;
+            this.state = 1054;
             this.qualifiedName();
-            this.state = 1033;
+            this.state = 1058;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 80) {
                 {
-                this.state = 1030;
+                this.state = 1055;
                 this.match(HeliosSQLParser.FOR);
-                this.state = 1031;
+                this.state = 1056;
                 this.match(HeliosSQLParser.EACH);
-                this.state = 1032;
+                this.state = 1057;
                 this.match(HeliosSQLParser.ROW);
                 }
             }
 
-            this.state = 1037;
+            this.state = 1062;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 160) {
                 {
-                this.state = 1035;
+                this.state = 1060;
                 this.match(HeliosSQLParser.WHEN);
-                this.state = 1036;
+                this.state = 1061;
                 localContext._when = this.expr();
                 }
             }
 
-            this.state = 1039;
+            this.state = 1064;
             this.match(HeliosSQLParser.BEGIN);
-            this.state = 1043;
+            this.state = 1068;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             do {
                 {
                 {
-                this.state = 1040;
+                this.state = 1065;
                 this.dmlStatement();
-                this.state = 1041;
+                this.state = 1066;
                 this.match(HeliosSQLParser.SCOL);
                 }
                 }
-                this.state = 1045;
+                this.state = 1070;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             } while (_la === 62 || _la === 96 || ((((_la - 134)) & ~0x1F) === 0 && ((1 << (_la - 134)) & 277872769) !== 0));
-            this.state = 1047;
+            this.state = 1072;
             this.match(HeliosSQLParser.END);
             }
         }
@@ -4848,9 +4963,9 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1049;
+            this.state = 1074;
             this.match(HeliosSQLParser.DROP);
-            this.state = 1050;
+            this.state = 1075;
             _la = this.tokenStream.LA(1);
             if(!(_la === 92 || ((((_la - 144)) & ~0x1F) === 0 && ((1 << (_la - 144)) & 16449) !== 0))) {
             this.errorHandler.recoverInline(this);
@@ -4859,19 +4974,19 @@ export class HeliosSQLParser extends antlr.Parser {
                 this.errorHandler.reportMatch(this);
                 this.consume();
             }
-            this.state = 1053;
+            this.state = 1078;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 152, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 154, this.context) ) {
             case 1:
                 {
-                this.state = 1051;
+                this.state = 1076;
                 this.match(HeliosSQLParser.IF);
-                this.state = 1052;
+                this.state = 1077;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 1055;
+            this.state = 1080;
             this.qualifiedName();
             }
         }
@@ -4894,152 +5009,152 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1057;
+            this.state = 1082;
             this.match(HeliosSQLParser.ALTER);
-            this.state = 1058;
+            this.state = 1083;
             this.match(HeliosSQLParser.TABLE);
-            this.state = 1059;
+            this.state = 1084;
             this.qualifiedName();
-            this.state = 1104;
+            this.state = 1129;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 159, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 161, this.context) ) {
             case 1:
                 {
-                this.state = 1060;
+                this.state = 1085;
                 this.match(HeliosSQLParser.RENAME);
-                this.state = 1061;
+                this.state = 1086;
                 this.match(HeliosSQLParser.TO);
-                this.state = 1062;
+                this.state = 1087;
                 this.anyName();
                 }
                 break;
             case 2:
                 {
-                this.state = 1063;
+                this.state = 1088;
                 this.match(HeliosSQLParser.RENAME);
-                this.state = 1065;
+                this.state = 1090;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 153, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 155, this.context) ) {
                 case 1:
                     {
-                    this.state = 1064;
+                    this.state = 1089;
                     this.match(HeliosSQLParser.COLUMN);
                     }
                     break;
                 }
-                this.state = 1067;
+                this.state = 1092;
                 this.anyName();
-                this.state = 1068;
+                this.state = 1093;
                 this.match(HeliosSQLParser.TO);
-                this.state = 1069;
+                this.state = 1094;
                 this.anyName();
                 }
                 break;
             case 3:
                 {
-                this.state = 1071;
+                this.state = 1096;
                 this.match(HeliosSQLParser.ADD);
-                this.state = 1073;
+                this.state = 1098;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 154, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 156, this.context) ) {
                 case 1:
                     {
-                    this.state = 1072;
+                    this.state = 1097;
                     this.match(HeliosSQLParser.COLUMN);
                     }
                     break;
                 }
-                this.state = 1075;
+                this.state = 1100;
                 this.columnDef();
                 }
                 break;
             case 4:
                 {
-                this.state = 1076;
+                this.state = 1101;
                 this.match(HeliosSQLParser.ADD);
-                this.state = 1077;
+                this.state = 1102;
                 this.tableConstraint();
                 }
                 break;
             case 5:
                 {
-                this.state = 1078;
+                this.state = 1103;
                 this.match(HeliosSQLParser.DROP);
-                this.state = 1080;
+                this.state = 1105;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 155, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 157, this.context) ) {
                 case 1:
                     {
-                    this.state = 1079;
+                    this.state = 1104;
                     this.match(HeliosSQLParser.COLUMN);
                     }
                     break;
                 }
-                this.state = 1084;
+                this.state = 1109;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 156, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 158, this.context) ) {
                 case 1:
                     {
-                    this.state = 1082;
+                    this.state = 1107;
                     this.match(HeliosSQLParser.IF);
-                    this.state = 1083;
+                    this.state = 1108;
                     this.match(HeliosSQLParser.EXISTS);
                     }
                     break;
                 }
-                this.state = 1086;
+                this.state = 1111;
                 this.anyName();
                 }
                 break;
             case 6:
                 {
-                this.state = 1087;
+                this.state = 1112;
                 this.match(HeliosSQLParser.DROP);
-                this.state = 1088;
+                this.state = 1113;
                 this.match(HeliosSQLParser.CONSTRAINT);
-                this.state = 1091;
+                this.state = 1116;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 157, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 159, this.context) ) {
                 case 1:
                     {
-                    this.state = 1089;
+                    this.state = 1114;
                     this.match(HeliosSQLParser.IF);
-                    this.state = 1090;
+                    this.state = 1115;
                     this.match(HeliosSQLParser.EXISTS);
                     }
                     break;
                 }
-                this.state = 1093;
+                this.state = 1118;
                 this.anyName();
                 }
                 break;
             case 7:
                 {
-                this.state = 1094;
+                this.state = 1119;
                 this.match(HeliosSQLParser.DROP);
-                this.state = 1095;
+                this.state = 1120;
                 this.match(HeliosSQLParser.PRIMARY);
-                this.state = 1096;
+                this.state = 1121;
                 this.match(HeliosSQLParser.KEY);
                 }
                 break;
             case 8:
                 {
-                this.state = 1097;
+                this.state = 1122;
                 this.match(HeliosSQLParser.ALTER);
-                this.state = 1099;
+                this.state = 1124;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 158, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 160, this.context) ) {
                 case 1:
                     {
-                    this.state = 1098;
+                    this.state = 1123;
                     this.match(HeliosSQLParser.COLUMN);
                     }
                     break;
                 }
-                this.state = 1101;
+                this.state = 1126;
                 this.anyName();
-                this.state = 1102;
+                this.state = 1127;
                 this.alterColumnAction();
                 }
                 break;
@@ -5064,36 +5179,36 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 96, HeliosSQLParser.RULE_alterColumnAction);
         let _la: number;
         try {
-            this.state = 1127;
+            this.state = 1152;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 162, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 164, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 1108;
+                this.state = 1133;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 142) {
                     {
-                    this.state = 1106;
+                    this.state = 1131;
                     this.match(HeliosSQLParser.SET);
-                    this.state = 1107;
+                    this.state = 1132;
                     this.match(HeliosSQLParser.DATA);
                     }
                 }
 
-                this.state = 1110;
+                this.state = 1135;
                 this.match(HeliosSQLParser.TYPE);
-                this.state = 1111;
+                this.state = 1136;
                 this.typeName();
-                this.state = 1114;
+                this.state = 1139;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 155) {
                     {
-                    this.state = 1112;
+                    this.state = 1137;
                     this.match(HeliosSQLParser.USING);
-                    this.state = 1113;
+                    this.state = 1138;
                     this.expr();
                     }
                 }
@@ -5103,42 +5218,42 @@ export class HeliosSQLParser extends antlr.Parser {
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 1116;
+                this.state = 1141;
                 this.match(HeliosSQLParser.SET);
-                this.state = 1117;
+                this.state = 1142;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 1118;
+                this.state = 1143;
                 this.match(HeliosSQLParser.NULL);
                 }
                 break;
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 1119;
+                this.state = 1144;
                 this.match(HeliosSQLParser.DROP);
-                this.state = 1120;
+                this.state = 1145;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 1121;
+                this.state = 1146;
                 this.match(HeliosSQLParser.NULL);
                 }
                 break;
             case 4:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 1122;
+                this.state = 1147;
                 this.match(HeliosSQLParser.SET);
-                this.state = 1123;
+                this.state = 1148;
                 this.match(HeliosSQLParser.DEFAULT);
-                this.state = 1124;
+                this.state = 1149;
                 this.defaultValue();
                 }
                 break;
             case 5:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 1125;
+                this.state = 1150;
                 this.match(HeliosSQLParser.DROP);
-                this.state = 1126;
+                this.state = 1151;
                 this.match(HeliosSQLParser.DEFAULT);
                 }
                 break;
@@ -5164,14 +5279,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1129;
+            this.state = 1154;
             this.match(HeliosSQLParser.BEGIN);
-            this.state = 1131;
+            this.state = 1156;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 536875009) !== 0)) {
                 {
-                this.state = 1130;
+                this.state = 1155;
                 _la = this.tokenStream.LA(1);
                 if(!(((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 536875009) !== 0))) {
                 this.errorHandler.recoverInline(this);
@@ -5183,19 +5298,19 @@ export class HeliosSQLParser extends antlr.Parser {
                 }
             }
 
-            this.state = 1137;
+            this.state = 1162;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 149) {
                 {
-                this.state = 1133;
+                this.state = 1158;
                 this.match(HeliosSQLParser.TRANSACTION);
-                this.state = 1135;
+                this.state = 1160;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+                if (((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0)) {
                     {
-                    this.state = 1134;
+                    this.state = 1159;
                     this.anyName();
                     }
                 }
@@ -5225,7 +5340,7 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1139;
+            this.state = 1164;
             _la = this.tokenStream.LA(1);
             if(!(_la === 50 || _la === 70)) {
             this.errorHandler.recoverInline(this);
@@ -5234,12 +5349,12 @@ export class HeliosSQLParser extends antlr.Parser {
                 this.errorHandler.reportMatch(this);
                 this.consume();
             }
-            this.state = 1141;
+            this.state = 1166;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 149) {
                 {
-                this.state = 1140;
+                this.state = 1165;
                 this.match(HeliosSQLParser.TRANSACTION);
                 }
             }
@@ -5266,36 +5381,36 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1143;
+            this.state = 1168;
             this.match(HeliosSQLParser.ROLLBACK);
-            this.state = 1145;
+            this.state = 1170;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 149) {
                 {
-                this.state = 1144;
+                this.state = 1169;
                 this.match(HeliosSQLParser.TRANSACTION);
                 }
             }
 
-            this.state = 1152;
+            this.state = 1177;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 148) {
                 {
-                this.state = 1147;
+                this.state = 1172;
                 this.match(HeliosSQLParser.TO);
-                this.state = 1149;
+                this.state = 1174;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 168, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 170, this.context) ) {
                 case 1:
                     {
-                    this.state = 1148;
+                    this.state = 1173;
                     this.match(HeliosSQLParser.SAVEPOINT);
                     }
                     break;
                 }
-                this.state = 1151;
+                this.state = 1176;
                 this.anyName();
                 }
             }
@@ -5321,9 +5436,9 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1154;
+            this.state = 1179;
             this.match(HeliosSQLParser.SAVEPOINT);
-            this.state = 1155;
+            this.state = 1180;
             this.anyName();
             }
         }
@@ -5346,19 +5461,19 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1157;
+            this.state = 1182;
             this.match(HeliosSQLParser.RELEASE);
-            this.state = 1159;
+            this.state = 1184;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 170, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 172, this.context) ) {
             case 1:
                 {
-                this.state = 1158;
+                this.state = 1183;
                 this.match(HeliosSQLParser.SAVEPOINT);
                 }
                 break;
             }
-            this.state = 1161;
+            this.state = 1186;
             this.anyName();
             }
         }
@@ -5381,28 +5496,28 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1163;
+            this.state = 1188;
             this.match(HeliosSQLParser.PRAGMA);
-            this.state = 1164;
+            this.state = 1189;
             this.qualifiedName();
-            this.state = 1171;
+            this.state = 1196;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.EQ:
                 {
-                this.state = 1165;
+                this.state = 1190;
                 this.match(HeliosSQLParser.EQ);
-                this.state = 1166;
+                this.state = 1191;
                 this.pragmaValue();
                 }
                 break;
             case HeliosSQLParser.OPEN_PAR:
                 {
-                this.state = 1167;
+                this.state = 1192;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1168;
+                this.state = 1193;
                 this.pragmaValue();
-                this.state = 1169;
+                this.state = 1194;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
@@ -5431,7 +5546,7 @@ export class HeliosSQLParser extends antlr.Parser {
         let localContext = new PragmaValueContext(this.context, this.state);
         this.enterRule(localContext, 110, HeliosSQLParser.RULE_pragmaValue);
         try {
-            this.state = 1178;
+            this.state = 1203;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.PLUS:
@@ -5440,7 +5555,7 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.HEX_LITERAL:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 1173;
+                this.state = 1198;
                 this.signedNumber();
                 }
                 break;
@@ -5548,6 +5663,19 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.TYPE:
             case HeliosSQLParser.USE:
             case HeliosSQLParser.WRITE:
+            case HeliosSQLParser.CURRENT:
+            case HeliosSQLParser.EXCLUDE:
+            case HeliosSQLParser.FOLLOWING:
+            case HeliosSQLParser.GROUPS:
+            case HeliosSQLParser.OTHERS:
+            case HeliosSQLParser.OVER:
+            case HeliosSQLParser.PARTITION:
+            case HeliosSQLParser.PRECEDING:
+            case HeliosSQLParser.RANGE:
+            case HeliosSQLParser.ROWS:
+            case HeliosSQLParser.TIES:
+            case HeliosSQLParser.UNBOUNDED:
+            case HeliosSQLParser.WINDOW:
             case HeliosSQLParser.IDENTIFIER:
             case HeliosSQLParser.QUOTED_IDENTIFIER:
             case HeliosSQLParser.BACKTICK_IDENTIFIER:
@@ -5555,28 +5683,28 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.STRING_LITERAL:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 1174;
+                this.state = 1199;
                 this.anyName();
                 }
                 break;
             case HeliosSQLParser.ON:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 1175;
+                this.state = 1200;
                 this.match(HeliosSQLParser.ON);
                 }
                 break;
             case HeliosSQLParser.DELETE:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 1176;
+                this.state = 1201;
                 this.match(HeliosSQLParser.DELETE);
                 }
                 break;
             case HeliosSQLParser.DEFAULT:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 1177;
+                this.state = 1202;
                 this.match(HeliosSQLParser.DEFAULT);
                 }
                 break;
@@ -5604,14 +5732,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1180;
+            this.state = 1205;
             this.match(HeliosSQLParser.ANALYZE);
-            this.state = 1182;
+            this.state = 1207;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+            if (((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0)) {
                 {
-                this.state = 1181;
+                this.state = 1206;
                 this.qualifiedName();
                 }
             }
@@ -5638,14 +5766,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1184;
+            this.state = 1209;
             this.match(HeliosSQLParser.VACUUM);
-            this.state = 1186;
+            this.state = 1211;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+            if (((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0)) {
                 {
-                this.state = 1185;
+                this.state = 1210;
                 this.anyName();
                 }
             }
@@ -5672,14 +5800,14 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1188;
+            this.state = 1213;
             this.match(HeliosSQLParser.REINDEX);
-            this.state = 1190;
+            this.state = 1215;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+            if (((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0)) {
                 {
-                this.state = 1189;
+                this.state = 1214;
                 this.qualifiedName();
                 }
             }
@@ -5706,18 +5834,18 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1192;
+            this.state = 1217;
             this.match(HeliosSQLParser.USE);
-            this.state = 1193;
+            this.state = 1218;
             this.match(HeliosSQLParser.BRANCH);
-            this.state = 1194;
+            this.state = 1219;
             this.anyName();
-            this.state = 1196;
+            this.state = 1221;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36 || _la === 80) {
                 {
-                this.state = 1195;
+                this.state = 1220;
                 this.asOfClause();
                 }
             }
@@ -5744,68 +5872,68 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1198;
+            this.state = 1223;
             this.match(HeliosSQLParser.CREATE);
-            this.state = 1199;
+            this.state = 1224;
             this.match(HeliosSQLParser.BRANCH);
-            this.state = 1203;
+            this.state = 1228;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 177, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 179, this.context) ) {
             case 1:
                 {
-                this.state = 1200;
+                this.state = 1225;
                 this.match(HeliosSQLParser.IF);
-                this.state = 1201;
+                this.state = 1226;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 1202;
+                this.state = 1227;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 1205;
+            this.state = 1230;
             localContext._name_ = this.anyName();
-            this.state = 1208;
+            this.state = 1233;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 82) {
                 {
-                this.state = 1206;
+                this.state = 1231;
                 this.match(HeliosSQLParser.FROM);
-                this.state = 1207;
+                this.state = 1232;
                 localContext._from_ = this.anyName();
                 }
             }
 
-            this.state = 1211;
+            this.state = 1236;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36 || _la === 80) {
                 {
-                this.state = 1210;
+                this.state = 1235;
                 this.asOfClause();
                 }
             }
 
-            this.state = 1215;
+            this.state = 1240;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 175) {
                 {
-                this.state = 1213;
+                this.state = 1238;
                 this.match(HeliosSQLParser.READ);
-                this.state = 1214;
+                this.state = 1239;
                 this.match(HeliosSQLParser.ONLY);
                 }
             }
 
-            this.state = 1219;
+            this.state = 1244;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 167) {
                 {
-                this.state = 1217;
+                this.state = 1242;
                 this.match(HeliosSQLParser.COMMENT);
-                this.state = 1218;
+                this.state = 1243;
                 localContext._comment = this.match(HeliosSQLParser.STRING_LITERAL);
                 }
             }
@@ -5831,23 +5959,23 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1221;
+            this.state = 1246;
             this.match(HeliosSQLParser.DROP);
-            this.state = 1222;
+            this.state = 1247;
             this.match(HeliosSQLParser.BRANCH);
-            this.state = 1225;
+            this.state = 1250;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 182, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 184, this.context) ) {
             case 1:
                 {
-                this.state = 1223;
+                this.state = 1248;
                 this.match(HeliosSQLParser.IF);
-                this.state = 1224;
+                this.state = 1249;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 1227;
+            this.state = 1252;
             this.anyName();
             }
         }
@@ -5871,22 +5999,22 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1229;
+            this.state = 1254;
             this.match(HeliosSQLParser.ALTER);
-            this.state = 1230;
+            this.state = 1255;
             this.match(HeliosSQLParser.BRANCH);
-            this.state = 1231;
+            this.state = 1256;
             localContext._name_ = this.anyName();
-            this.state = 1241;
+            this.state = 1266;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 183, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 185, this.context) ) {
             case 1:
                 {
-                this.state = 1232;
+                this.state = 1257;
                 this.match(HeliosSQLParser.SET);
-                this.state = 1233;
+                this.state = 1258;
                 this.match(HeliosSQLParser.READ);
-                this.state = 1234;
+                this.state = 1259;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 173 || _la === 187)) {
                 this.errorHandler.recoverInline(this);
@@ -5899,21 +6027,21 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case 2:
                 {
-                this.state = 1235;
+                this.state = 1260;
                 this.match(HeliosSQLParser.RENAME);
-                this.state = 1236;
+                this.state = 1261;
                 this.match(HeliosSQLParser.TO);
-                this.state = 1237;
+                this.state = 1262;
                 localContext._to = this.anyName();
                 }
                 break;
             case 3:
                 {
-                this.state = 1238;
+                this.state = 1263;
                 this.match(HeliosSQLParser.SET);
-                this.state = 1239;
+                this.state = 1264;
                 this.match(HeliosSQLParser.COMMENT);
-                this.state = 1240;
+                this.state = 1265;
                 localContext._comment = this.match(HeliosSQLParser.STRING_LITERAL);
                 }
                 break;
@@ -5940,9 +6068,9 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1243;
+            this.state = 1268;
             this.match(HeliosSQLParser.SHOW);
-            this.state = 1244;
+            this.state = 1269;
             _la = this.tokenStream.LA(1);
             if(!(((((_la - 165)) & ~0x1F) === 0 && ((1 << (_la - 165)) & 163841) !== 0))) {
             this.errorHandler.recoverInline(this);
@@ -5951,12 +6079,12 @@ export class HeliosSQLParser extends antlr.Parser {
                 this.errorHandler.reportMatch(this);
                 this.consume();
             }
-            this.state = 1246;
+            this.state = 1271;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36 || _la === 80) {
                 {
-                this.state = 1245;
+                this.state = 1270;
                 this.asOfClause();
                 }
             }
@@ -5983,42 +6111,42 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1248;
+            this.state = 1273;
             this.match(HeliosSQLParser.CREATE);
-            this.state = 1249;
+            this.state = 1274;
             this.match(HeliosSQLParser.TAG);
-            this.state = 1250;
+            this.state = 1275;
             localContext._name_ = this.anyName();
-            this.state = 1253;
+            this.state = 1278;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 82) {
                 {
-                this.state = 1251;
+                this.state = 1276;
                 this.match(HeliosSQLParser.FROM);
-                this.state = 1252;
+                this.state = 1277;
                 localContext._from_ = this.anyName();
                 }
             }
 
-            this.state = 1256;
+            this.state = 1281;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 36 || _la === 80) {
                 {
-                this.state = 1255;
+                this.state = 1280;
                 this.asOfClause();
                 }
             }
 
-            this.state = 1260;
+            this.state = 1285;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 172) {
                 {
-                this.state = 1258;
+                this.state = 1283;
                 this.match(HeliosSQLParser.MESSAGE);
-                this.state = 1259;
+                this.state = 1284;
                 localContext._message = this.match(HeliosSQLParser.STRING_LITERAL);
                 }
             }
@@ -6044,23 +6172,23 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1262;
+            this.state = 1287;
             this.match(HeliosSQLParser.DROP);
-            this.state = 1263;
+            this.state = 1288;
             this.match(HeliosSQLParser.TAG);
-            this.state = 1266;
+            this.state = 1291;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 188, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 190, this.context) ) {
             case 1:
                 {
-                this.state = 1264;
+                this.state = 1289;
                 this.match(HeliosSQLParser.IF);
-                this.state = 1265;
+                this.state = 1290;
                 this.match(HeliosSQLParser.EXISTS);
                 }
                 break;
             }
-            this.state = 1268;
+            this.state = 1293;
             this.anyName();
             }
         }
@@ -6084,52 +6212,52 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1270;
+            this.state = 1295;
             this.match(HeliosSQLParser.MERGE);
-            this.state = 1271;
+            this.state = 1296;
             this.match(HeliosSQLParser.BRANCH);
-            this.state = 1272;
+            this.state = 1297;
             localContext._source = this.anyName();
-            this.state = 1275;
+            this.state = 1300;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 99) {
                 {
-                this.state = 1273;
+                this.state = 1298;
                 this.match(HeliosSQLParser.INTO);
-                this.state = 1274;
+                this.state = 1299;
                 localContext._into = this.anyName();
                 }
             }
 
-            this.state = 1289;
+            this.state = 1314;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 162) {
                 {
-                this.state = 1277;
+                this.state = 1302;
                 this.match(HeliosSQLParser.WITH);
-                this.state = 1278;
+                this.state = 1303;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1279;
+                this.state = 1304;
                 this.mergeOption();
-                this.state = 1284;
+                this.state = 1309;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 1280;
+                    this.state = 1305;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 1281;
+                    this.state = 1306;
                     this.mergeOption();
                     }
                     }
-                    this.state = 1286;
+                    this.state = 1311;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 1287;
+                this.state = 1312;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
@@ -6156,24 +6284,24 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1291;
+            this.state = 1316;
             this.anyName();
-            this.state = 1296;
+            this.state = 1321;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1509949440) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+            if (((((_la - 25)) & ~0x1F) === 0 && ((1 << (_la - 25)) & 3878531885) !== 0) || ((((_la - 57)) & ~0x1F) === 0 && ((1 << (_la - 57)) & 2633837267) !== 0) || ((((_la - 89)) & ~0x1F) === 0 && ((1 << (_la - 89)) & 947634531) !== 0) || ((((_la - 122)) & ~0x1F) === 0 && ((1 << (_la - 122)) & 967294839) !== 0) || ((((_la - 156)) & ~0x1F) === 0 && ((1 << (_la - 156)) & 4294967245) !== 0) || ((((_la - 188)) & ~0x1F) === 0 && ((1 << (_la - 188)) & 655359) !== 0)) {
                 {
-                this.state = 1293;
+                this.state = 1318;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 25) {
                     {
-                    this.state = 1292;
+                    this.state = 1317;
                     this.match(HeliosSQLParser.EQ);
                     }
                 }
 
-                this.state = 1295;
+                this.state = 1320;
                 this.anyName();
                 }
             }
@@ -6200,9 +6328,9 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1298;
+            this.state = 1323;
             this.match(HeliosSQLParser.MERGE);
-            this.state = 1299;
+            this.state = 1324;
             _la = this.tokenStream.LA(1);
             if(!(_la === 27 || _la === 169)) {
             this.errorHandler.recoverInline(this);
@@ -6233,37 +6361,37 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1301;
+            this.state = 1326;
             this.match(HeliosSQLParser.RESOLVE);
-            this.state = 1302;
+            this.state = 1327;
             this.match(HeliosSQLParser.CONFLICTS);
-            this.state = 1305;
+            this.state = 1330;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 119) {
                 {
-                this.state = 1303;
+                this.state = 1328;
                 this.match(HeliosSQLParser.ON);
-                this.state = 1304;
+                this.state = 1329;
                 this.qualifiedName();
                 }
             }
 
-            this.state = 1309;
+            this.state = 1334;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 161) {
                 {
-                this.state = 1307;
+                this.state = 1332;
                 this.match(HeliosSQLParser.WHERE);
-                this.state = 1308;
+                this.state = 1333;
                 localContext._where_ = this.expr();
                 }
             }
 
-            this.state = 1311;
+            this.state = 1336;
             this.match(HeliosSQLParser.USING);
-            this.state = 1312;
+            this.state = 1337;
             _la = this.tokenStream.LA(1);
             if(!(_la === 174 || _la === 183)) {
             this.errorHandler.recoverInline(this);
@@ -6294,44 +6422,44 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1314;
+            this.state = 1339;
             this.match(HeliosSQLParser.CALL);
-            this.state = 1315;
+            this.state = 1340;
             this.qualifiedName();
-            this.state = 1328;
+            this.state = 1353;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 1316;
+                this.state = 1341;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1325;
+                this.state = 1350;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 1073741823) !== 0)) {
+                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 4294967295) !== 0) || ((((_la - 199)) & ~0x1F) === 0 && ((1 << (_la - 199)) & 2047) !== 0)) {
                     {
-                    this.state = 1317;
+                    this.state = 1342;
                     this.expr();
-                    this.state = 1322;
+                    this.state = 1347;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5) {
                         {
                         {
-                        this.state = 1318;
+                        this.state = 1343;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 1319;
+                        this.state = 1344;
                         this.expr();
                         }
                         }
-                        this.state = 1324;
+                        this.state = 1349;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 1327;
+                this.state = 1352;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
             }
@@ -6358,15 +6486,15 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1330;
+            this.state = 1355;
             this.valueExpr(0);
-            this.state = 1335;
+            this.state = 1360;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 35 || _la === 120) {
                 {
                 {
-                this.state = 1331;
+                this.state = 1356;
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 35 || _la === 120)) {
                 this.errorHandler.recoverInline(this);
@@ -6375,11 +6503,11 @@ export class HeliosSQLParser extends antlr.Parser {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 1332;
+                this.state = 1357;
                 this.valueExpr(0);
                 }
                 }
-                this.state = 1337;
+                this.state = 1362;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
@@ -6417,173 +6545,173 @@ export class HeliosSQLParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1429;
+            this.state = 1457;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 210, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 213, this.context) ) {
             case 1:
                 {
-                this.state = 1339;
+                this.state = 1364;
                 this.match(HeliosSQLParser.NUMERIC_LITERAL);
                 }
                 break;
             case 2:
                 {
-                this.state = 1340;
+                this.state = 1365;
                 this.match(HeliosSQLParser.STRING_LITERAL);
                 }
                 break;
             case 3:
                 {
-                this.state = 1341;
+                this.state = 1366;
                 this.match(HeliosSQLParser.NULL);
                 }
                 break;
             case 4:
                 {
-                this.state = 1342;
+                this.state = 1367;
                 this.match(HeliosSQLParser.HEX_LITERAL);
                 }
                 break;
             case 5:
                 {
-                this.state = 1343;
+                this.state = 1368;
                 this.match(HeliosSQLParser.BLOB_LITERAL);
                 }
                 break;
             case 6:
                 {
-                this.state = 1344;
+                this.state = 1369;
                 this.match(HeliosSQLParser.TRUE);
                 }
                 break;
             case 7:
                 {
-                this.state = 1345;
+                this.state = 1370;
                 this.match(HeliosSQLParser.FALSE);
                 }
                 break;
             case 8:
                 {
-                this.state = 1346;
+                this.state = 1371;
                 this.match(HeliosSQLParser.CURRENT_TIME);
                 }
                 break;
             case 9:
                 {
-                this.state = 1347;
+                this.state = 1372;
                 this.match(HeliosSQLParser.CURRENT_DATE);
                 }
                 break;
             case 10:
                 {
-                this.state = 1348;
+                this.state = 1373;
                 this.match(HeliosSQLParser.CURRENT_TIMESTAMP);
                 }
                 break;
             case 11:
                 {
-                this.state = 1349;
+                this.state = 1374;
                 this.match(HeliosSQLParser.BIND_PARAMETER);
                 }
                 break;
             case 12:
                 {
-                this.state = 1350;
+                this.state = 1375;
                 this.match(HeliosSQLParser.CAST);
-                this.state = 1351;
+                this.state = 1376;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1352;
+                this.state = 1377;
                 this.expr();
-                this.state = 1353;
+                this.state = 1378;
                 this.match(HeliosSQLParser.AS);
-                this.state = 1355;
+                this.state = 1380;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0)) {
+                if (((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0)) {
                     {
-                    this.state = 1354;
+                    this.state = 1379;
                     this.typeName();
                     }
                 }
 
-                this.state = 1357;
+                this.state = 1382;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 13:
                 {
-                this.state = 1359;
+                this.state = 1384;
                 this.match(HeliosSQLParser.CASE);
-                this.state = 1361;
+                this.state = 1386;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 1073741823) !== 0)) {
+                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 4294967295) !== 0) || ((((_la - 199)) & ~0x1F) === 0 && ((1 << (_la - 199)) & 2047) !== 0)) {
                     {
-                    this.state = 1360;
+                    this.state = 1385;
                     this.expr();
                     }
                 }
 
-                this.state = 1368;
+                this.state = 1393;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 do {
                     {
                     {
-                    this.state = 1363;
+                    this.state = 1388;
                     this.match(HeliosSQLParser.WHEN);
-                    this.state = 1364;
+                    this.state = 1389;
                     this.expr();
-                    this.state = 1365;
+                    this.state = 1390;
                     this.match(HeliosSQLParser.THEN);
-                    this.state = 1366;
+                    this.state = 1391;
                     this.expr();
                     }
                     }
-                    this.state = 1370;
+                    this.state = 1395;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 } while (_la === 160);
-                this.state = 1374;
+                this.state = 1399;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 69) {
                     {
-                    this.state = 1372;
+                    this.state = 1397;
                     this.match(HeliosSQLParser.ELSE);
-                    this.state = 1373;
+                    this.state = 1398;
                     this.expr();
                     }
                 }
 
-                this.state = 1376;
+                this.state = 1401;
                 this.match(HeliosSQLParser.END);
                 }
                 break;
             case 14:
                 {
-                this.state = 1378;
+                this.state = 1403;
                 this.match(HeliosSQLParser.EXISTS);
-                this.state = 1379;
+                this.state = 1404;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1380;
+                this.state = 1405;
                 this.selectStmt();
-                this.state = 1381;
+                this.state = 1406;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 15:
                 {
-                this.state = 1383;
+                this.state = 1408;
                 this.match(HeliosSQLParser.RAISE);
-                this.state = 1384;
+                this.state = 1409;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1389;
+                this.state = 1414;
                 this.errorHandler.sync(this);
                 switch (this.tokenStream.LA(1)) {
                 case HeliosSQLParser.IGNORE:
                     {
-                    this.state = 1385;
+                    this.state = 1410;
                     this.match(HeliosSQLParser.IGNORE);
                     }
                     break;
@@ -6591,7 +6719,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 case HeliosSQLParser.FAIL:
                 case HeliosSQLParser.ROLLBACK:
                     {
-                    this.state = 1386;
+                    this.state = 1411;
                     _la = this.tokenStream.LA(1);
                     if(!(_la === 27 || _la === 76 || _la === 138)) {
                     this.errorHandler.recoverInline(this);
@@ -6600,44 +6728,54 @@ export class HeliosSQLParser extends antlr.Parser {
                         this.errorHandler.reportMatch(this);
                         this.consume();
                     }
-                    this.state = 1387;
+                    this.state = 1412;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 1388;
+                    this.state = 1413;
                     this.match(HeliosSQLParser.STRING_LITERAL);
                     }
                     break;
                 default:
                     throw new antlr.NoViableAltException(this);
                 }
-                this.state = 1391;
+                this.state = 1416;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 16:
                 {
-                this.state = 1392;
+                this.state = 1417;
                 this.functionName();
-                this.state = 1393;
+                this.state = 1418;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1395;
+                this.state = 1420;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if (((((_la - 3)) & ~0x1F) === 0 && ((1 << (_la - 3)) & 3674210713) !== 0) || ((((_la - 37)) & ~0x1F) === 0 && ((1 << (_la - 37)) & 3174986715) !== 0) || ((((_la - 70)) & ~0x1F) === 0 && ((1 << (_la - 70)) & 186443769) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 1073741823) !== 0)) {
+                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 3623881928) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 65)) & ~0x1F) === 0 && ((1 << (_la - 65)) & 1671233323) !== 0) || ((((_la - 97)) & ~0x1F) === 0 && ((1 << (_la - 97)) & 3996974017) !== 0) || ((((_la - 130)) & ~0x1F) === 0 && ((1 << (_la - 130)) & 876193727) !== 0) || ((((_la - 162)) & ~0x1F) === 0 && ((1 << (_la - 162)) & 4294967295) !== 0) || ((((_la - 194)) & ~0x1F) === 0 && ((1 << (_la - 194)) & 65535) !== 0)) {
                     {
-                    this.state = 1394;
+                    this.state = 1419;
                     this.functionArgs();
                     }
                 }
 
-                this.state = 1397;
+                this.state = 1422;
                 this.match(HeliosSQLParser.CLOSE_PAR);
-                this.state = 1399;
+                this.state = 1424;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 206, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 208, this.context) ) {
                 case 1:
                     {
-                    this.state = 1398;
+                    this.state = 1423;
                     this.filterClause();
+                    }
+                    break;
+                }
+                this.state = 1427;
+                this.errorHandler.sync(this);
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 209, this.context) ) {
+                case 1:
+                    {
+                    this.state = 1426;
+                    this.overClause();
                     }
                     break;
                 }
@@ -6645,61 +6783,61 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case 17:
                 {
-                this.state = 1401;
+                this.state = 1429;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1402;
+                this.state = 1430;
                 this.selectStmt();
-                this.state = 1403;
+                this.state = 1431;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 18:
                 {
-                this.state = 1405;
+                this.state = 1433;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1406;
+                this.state = 1434;
                 this.expr();
-                this.state = 1411;
+                this.state = 1439;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 1407;
+                    this.state = 1435;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 1408;
+                    this.state = 1436;
                     this.expr();
                     }
                     }
-                    this.state = 1413;
+                    this.state = 1441;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 1414;
+                this.state = 1442;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 19:
                 {
-                this.state = 1416;
+                this.state = 1444;
                 this.identifier();
-                this.state = 1423;
+                this.state = 1451;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 209, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 212, this.context) ) {
                 case 1:
                     {
-                    this.state = 1417;
+                    this.state = 1445;
                     this.match(HeliosSQLParser.DOT);
-                    this.state = 1418;
+                    this.state = 1446;
                     this.identifier();
-                    this.state = 1421;
+                    this.state = 1449;
                     this.errorHandler.sync(this);
-                    switch (this.interpreter.adaptivePredict(this.tokenStream, 208, this.context) ) {
+                    switch (this.interpreter.adaptivePredict(this.tokenStream, 211, this.context) ) {
                     case 1:
                         {
-                        this.state = 1419;
+                        this.state = 1447;
                         this.match(HeliosSQLParser.DOT);
-                        this.state = 1420;
+                        this.state = 1448;
                         this.identifier();
                         }
                         break;
@@ -6711,7 +6849,7 @@ export class HeliosSQLParser extends antlr.Parser {
                 break;
             case 20:
                 {
-                this.state = 1425;
+                this.state = 1453;
                 _la = this.tokenStream.LA(1);
                 if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 3200) !== 0))) {
                 this.errorHandler.recoverInline(this);
@@ -6720,23 +6858,23 @@ export class HeliosSQLParser extends antlr.Parser {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 1426;
+                this.state = 1454;
                 this.valueExpr(11);
                 }
                 break;
             case 21:
                 {
-                this.state = 1427;
+                this.state = 1455;
                 this.match(HeliosSQLParser.NOT);
-                this.state = 1428;
+                this.state = 1456;
                 this.valueExpr(1);
                 }
                 break;
             }
             this.context!.stop = this.tokenStream.LT(-1);
-            this.state = 1479;
+            this.state = 1507;
             this.errorHandler.sync(this);
-            alternative = this.interpreter.adaptivePredict(this.tokenStream, 216, this.context);
+            alternative = this.interpreter.adaptivePredict(this.tokenStream, 219, this.context);
             while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                 if (alternative === 1) {
                     if (this.parseListeners != null) {
@@ -6744,18 +6882,18 @@ export class HeliosSQLParser extends antlr.Parser {
                     }
                     previousContext = localContext;
                     {
-                    this.state = 1477;
+                    this.state = 1505;
                     this.errorHandler.sync(this);
-                    switch (this.interpreter.adaptivePredict(this.tokenStream, 215, this.context) ) {
+                    switch (this.interpreter.adaptivePredict(this.tokenStream, 218, this.context) ) {
                     case 1:
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1431;
+                        this.state = 1459;
                         if (!(this.precpred(this.context, 9))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 9)");
                         }
-                        this.state = 1432;
+                        this.state = 1460;
                         _la = this.tokenStream.LA(1);
                         if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 4864) !== 0))) {
                         this.errorHandler.recoverInline(this);
@@ -6764,7 +6902,7 @@ export class HeliosSQLParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 1433;
+                        this.state = 1461;
                         this.valueExpr(10);
                         }
                         break;
@@ -6772,11 +6910,11 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1434;
+                        this.state = 1462;
                         if (!(this.precpred(this.context, 8))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 8)");
                         }
-                        this.state = 1435;
+                        this.state = 1463;
                         _la = this.tokenStream.LA(1);
                         if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 24640) !== 0))) {
                         this.errorHandler.recoverInline(this);
@@ -6785,7 +6923,7 @@ export class HeliosSQLParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 1436;
+                        this.state = 1464;
                         this.valueExpr(9);
                         }
                         break;
@@ -6793,11 +6931,11 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1437;
+                        this.state = 1465;
                         if (!(this.precpred(this.context, 7))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 7)");
                         }
-                        this.state = 1438;
+                        this.state = 1466;
                         _la = this.tokenStream.LA(1);
                         if(!(_la === 7 || _la === 10)) {
                         this.errorHandler.recoverInline(this);
@@ -6806,7 +6944,7 @@ export class HeliosSQLParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 1439;
+                        this.state = 1467;
                         this.valueExpr(8);
                         }
                         break;
@@ -6814,11 +6952,11 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1440;
+                        this.state = 1468;
                         if (!(this.precpred(this.context, 6))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 6)");
                         }
-                        this.state = 1441;
+                        this.state = 1469;
                         _la = this.tokenStream.LA(1);
                         if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 491520) !== 0))) {
                         this.errorHandler.recoverInline(this);
@@ -6827,7 +6965,7 @@ export class HeliosSQLParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 1442;
+                        this.state = 1470;
                         this.valueExpr(7);
                         }
                         break;
@@ -6835,13 +6973,13 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1443;
+                        this.state = 1471;
                         if (!(this.precpred(this.context, 5))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 5)");
                         }
-                        this.state = 1444;
+                        this.state = 1472;
                         this.match(HeliosSQLParser.ESCAPE);
-                        this.state = 1445;
+                        this.state = 1473;
                         this.valueExpr(6);
                         }
                         break;
@@ -6849,11 +6987,11 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1446;
+                        this.state = 1474;
                         if (!(this.precpred(this.context, 4))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 4)");
                         }
-                        this.state = 1447;
+                        this.state = 1475;
                         _la = this.tokenStream.LA(1);
                         if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 15204352) !== 0))) {
                         this.errorHandler.recoverInline(this);
@@ -6862,7 +7000,7 @@ export class HeliosSQLParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 1448;
+                        this.state = 1476;
                         this.valueExpr(5);
                         }
                         break;
@@ -6870,41 +7008,41 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1449;
+                        this.state = 1477;
                         if (!(this.precpred(this.context, 3))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 3)");
                         }
-                        this.state = 1458;
+                        this.state = 1486;
                         this.errorHandler.sync(this);
-                        switch (this.interpreter.adaptivePredict(this.tokenStream, 212, this.context) ) {
+                        switch (this.interpreter.adaptivePredict(this.tokenStream, 215, this.context) ) {
                         case 1:
                             {
-                            this.state = 1450;
+                            this.state = 1478;
                             this.eqOperator();
                             }
                             break;
                         case 2:
                             {
-                            this.state = 1452;
+                            this.state = 1480;
                             this.errorHandler.sync(this);
                             _la = this.tokenStream.LA(1);
                             if (_la === 112) {
                                 {
-                                this.state = 1451;
+                                this.state = 1479;
                                 this.match(HeliosSQLParser.NOT);
                                 }
                             }
 
-                            this.state = 1454;
+                            this.state = 1482;
                             this.match(HeliosSQLParser.BETWEEN);
-                            this.state = 1455;
+                            this.state = 1483;
                             this.valueExpr(0);
-                            this.state = 1456;
+                            this.state = 1484;
                             this.match(HeliosSQLParser.AND);
                             }
                             break;
                         }
-                        this.state = 1460;
+                        this.state = 1488;
                         this.valueExpr(4);
                         }
                         break;
@@ -6912,13 +7050,13 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1462;
+                        this.state = 1490;
                         if (!(this.precpred(this.context, 10))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 10)");
                         }
-                        this.state = 1463;
+                        this.state = 1491;
                         this.match(HeliosSQLParser.COLLATE);
-                        this.state = 1464;
+                        this.state = 1492;
                         this.anyName();
                         }
                         break;
@@ -6926,48 +7064,48 @@ export class HeliosSQLParser extends antlr.Parser {
                         {
                         localContext = new ValueExprContext(parentContext, parentState);
                         this.pushNewRecursionContext(localContext, _startState, HeliosSQLParser.RULE_valueExpr);
-                        this.state = 1465;
+                        this.state = 1493;
                         if (!(this.precpred(this.context, 2))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 2)");
                         }
-                        this.state = 1475;
+                        this.state = 1503;
                         this.errorHandler.sync(this);
-                        switch (this.interpreter.adaptivePredict(this.tokenStream, 214, this.context) ) {
+                        switch (this.interpreter.adaptivePredict(this.tokenStream, 217, this.context) ) {
                         case 1:
                             {
-                            this.state = 1467;
+                            this.state = 1495;
                             this.errorHandler.sync(this);
                             _la = this.tokenStream.LA(1);
                             if (_la === 112) {
                                 {
-                                this.state = 1466;
+                                this.state = 1494;
                                 this.match(HeliosSQLParser.NOT);
                                 }
                             }
 
-                            this.state = 1469;
+                            this.state = 1497;
                             this.match(HeliosSQLParser.IN);
-                            this.state = 1470;
+                            this.state = 1498;
                             this.inTarget();
                             }
                             break;
                         case 2:
                             {
-                            this.state = 1471;
+                            this.state = 1499;
                             this.match(HeliosSQLParser.ISNULL);
                             }
                             break;
                         case 3:
                             {
-                            this.state = 1472;
+                            this.state = 1500;
                             this.match(HeliosSQLParser.NOTNULL);
                             }
                             break;
                         case 4:
                             {
-                            this.state = 1473;
+                            this.state = 1501;
                             this.match(HeliosSQLParser.NOT);
-                            this.state = 1474;
+                            this.state = 1502;
                             this.match(HeliosSQLParser.NULL);
                             }
                             break;
@@ -6977,9 +7115,9 @@ export class HeliosSQLParser extends antlr.Parser {
                     }
                     }
                 }
-                this.state = 1481;
+                this.state = 1509;
                 this.errorHandler.sync(this);
-                alternative = this.interpreter.adaptivePredict(this.tokenStream, 216, this.context);
+                alternative = this.interpreter.adaptivePredict(this.tokenStream, 219, this.context);
             }
             }
         }
@@ -7001,60 +7139,60 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 146, HeliosSQLParser.RULE_eqOperator);
         let _la: number;
         try {
-            this.state = 1498;
+            this.state = 1526;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.EQ:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 1482;
+                this.state = 1510;
                 this.match(HeliosSQLParser.EQ);
                 }
                 break;
             case HeliosSQLParser.EQ2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 1483;
+                this.state = 1511;
                 this.match(HeliosSQLParser.EQ2);
                 }
                 break;
             case HeliosSQLParser.NOT_EQ1:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 1484;
+                this.state = 1512;
                 this.match(HeliosSQLParser.NOT_EQ1);
                 }
                 break;
             case HeliosSQLParser.NOT_EQ2:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 1485;
+                this.state = 1513;
                 this.match(HeliosSQLParser.NOT_EQ2);
                 }
                 break;
             case HeliosSQLParser.IS:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 1486;
+                this.state = 1514;
                 this.match(HeliosSQLParser.IS);
-                this.state = 1488;
+                this.state = 1516;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 217, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 220, this.context) ) {
                 case 1:
                     {
-                    this.state = 1487;
+                    this.state = 1515;
                     this.match(HeliosSQLParser.NOT);
                     }
                     break;
                 }
-                this.state = 1492;
+                this.state = 1520;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 65) {
                     {
-                    this.state = 1490;
+                    this.state = 1518;
                     this.match(HeliosSQLParser.DISTINCT);
-                    this.state = 1491;
+                    this.state = 1519;
                     this.match(HeliosSQLParser.FROM);
                     }
                 }
@@ -7068,17 +7206,17 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.REGEXP:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 1495;
+                this.state = 1523;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 112) {
                     {
-                    this.state = 1494;
+                    this.state = 1522;
                     this.match(HeliosSQLParser.NOT);
                     }
                 }
 
-                this.state = 1497;
+                this.state = 1525;
                 _la = this.tokenStream.LA(1);
                 if(!(((((_la - 85)) & ~0x1F) === 0 && ((1 << (_la - 85)) & 10485761) !== 0) || _la === 130)) {
                 this.errorHandler.recoverInline(this);
@@ -7111,94 +7249,94 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 148, HeliosSQLParser.RULE_inTarget);
         let _la: number;
         try {
-            this.state = 1531;
+            this.state = 1559;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 226, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 229, this.context) ) {
             case 1:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 1500;
+                this.state = 1528;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1501;
+                this.state = 1529;
                 this.selectStmt();
-                this.state = 1502;
+                this.state = 1530;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 2:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 1504;
+                this.state = 1532;
                 this.match(HeliosSQLParser.OPEN_PAR);
-                this.state = 1513;
+                this.state = 1541;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 1073741823) !== 0)) {
+                if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 4294967295) !== 0) || ((((_la - 199)) & ~0x1F) === 0 && ((1 << (_la - 199)) & 2047) !== 0)) {
                     {
-                    this.state = 1505;
+                    this.state = 1533;
                     this.expr();
-                    this.state = 1510;
+                    this.state = 1538;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 5) {
                         {
                         {
-                        this.state = 1506;
+                        this.state = 1534;
                         this.match(HeliosSQLParser.COMMA);
-                        this.state = 1507;
+                        this.state = 1535;
                         this.expr();
                         }
                         }
-                        this.state = 1512;
+                        this.state = 1540;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 1515;
+                this.state = 1543;
                 this.match(HeliosSQLParser.CLOSE_PAR);
                 }
                 break;
             case 3:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 1516;
+                this.state = 1544;
                 this.qualifiedName();
-                this.state = 1529;
+                this.state = 1557;
                 this.errorHandler.sync(this);
-                switch (this.interpreter.adaptivePredict(this.tokenStream, 225, this.context) ) {
+                switch (this.interpreter.adaptivePredict(this.tokenStream, 228, this.context) ) {
                 case 1:
                     {
-                    this.state = 1517;
+                    this.state = 1545;
                     this.match(HeliosSQLParser.OPEN_PAR);
-                    this.state = 1526;
+                    this.state = 1554;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
-                    if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 1073741823) !== 0)) {
+                    if ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476398216) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555147187) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100309) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223202287) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 4294967295) !== 0) || ((((_la - 199)) & ~0x1F) === 0 && ((1 << (_la - 199)) & 2047) !== 0)) {
                         {
-                        this.state = 1518;
+                        this.state = 1546;
                         this.expr();
-                        this.state = 1523;
+                        this.state = 1551;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                         while (_la === 5) {
                             {
                             {
-                            this.state = 1519;
+                            this.state = 1547;
                             this.match(HeliosSQLParser.COMMA);
-                            this.state = 1520;
+                            this.state = 1548;
                             this.expr();
                             }
                             }
-                            this.state = 1525;
+                            this.state = 1553;
                             this.errorHandler.sync(this);
                             _la = this.tokenStream.LA(1);
                         }
                         }
                     }
 
-                    this.state = 1528;
+                    this.state = 1556;
                     this.match(HeliosSQLParser.CLOSE_PAR);
                     }
                     break;
@@ -7225,13 +7363,13 @@ export class HeliosSQLParser extends antlr.Parser {
         this.enterRule(localContext, 150, HeliosSQLParser.RULE_functionArgs);
         let _la: number;
         try {
-            this.state = 1548;
+            this.state = 1576;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case HeliosSQLParser.STAR:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 1533;
+                this.state = 1561;
                 this.match(HeliosSQLParser.STAR);
                 }
                 break;
@@ -7349,6 +7487,19 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.TYPE:
             case HeliosSQLParser.USE:
             case HeliosSQLParser.WRITE:
+            case HeliosSQLParser.CURRENT:
+            case HeliosSQLParser.EXCLUDE:
+            case HeliosSQLParser.FOLLOWING:
+            case HeliosSQLParser.GROUPS:
+            case HeliosSQLParser.OTHERS:
+            case HeliosSQLParser.OVER:
+            case HeliosSQLParser.PARTITION:
+            case HeliosSQLParser.PRECEDING:
+            case HeliosSQLParser.RANGE:
+            case HeliosSQLParser.ROWS:
+            case HeliosSQLParser.TIES:
+            case HeliosSQLParser.UNBOUNDED:
+            case HeliosSQLParser.WINDOW:
             case HeliosSQLParser.IDENTIFIER:
             case HeliosSQLParser.QUOTED_IDENTIFIER:
             case HeliosSQLParser.BACKTICK_IDENTIFIER:
@@ -7360,12 +7511,12 @@ export class HeliosSQLParser extends antlr.Parser {
             case HeliosSQLParser.BIND_PARAMETER:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 1535;
+                this.state = 1563;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 31 || _la === 65) {
                     {
-                    this.state = 1534;
+                    this.state = 1562;
                     _la = this.tokenStream.LA(1);
                     if(!(_la === 31 || _la === 65)) {
                     this.errorHandler.recoverInline(this);
@@ -7377,30 +7528,30 @@ export class HeliosSQLParser extends antlr.Parser {
                     }
                 }
 
-                this.state = 1537;
+                this.state = 1565;
                 this.expr();
-                this.state = 1542;
+                this.state = 1570;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 5) {
                     {
                     {
-                    this.state = 1538;
+                    this.state = 1566;
                     this.match(HeliosSQLParser.COMMA);
-                    this.state = 1539;
+                    this.state = 1567;
                     this.expr();
                     }
                     }
-                    this.state = 1544;
+                    this.state = 1572;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 1546;
+                this.state = 1574;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 121) {
                     {
-                    this.state = 1545;
+                    this.state = 1573;
                     this.orderByClause();
                     }
                 }
@@ -7430,16 +7581,664 @@ export class HeliosSQLParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1550;
+            this.state = 1578;
             this.match(HeliosSQLParser.FILTER);
-            this.state = 1551;
+            this.state = 1579;
             this.match(HeliosSQLParser.OPEN_PAR);
-            this.state = 1552;
+            this.state = 1580;
             this.match(HeliosSQLParser.WHERE);
-            this.state = 1553;
+            this.state = 1581;
             this.expr();
-            this.state = 1554;
+            this.state = 1582;
             this.match(HeliosSQLParser.CLOSE_PAR);
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public overClause(): OverClauseContext {
+        let localContext = new OverClauseContext(this.context, this.state);
+        this.enterRule(localContext, 154, HeliosSQLParser.RULE_overClause);
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 1584;
+            this.match(HeliosSQLParser.OVER);
+            this.state = 1590;
+            this.errorHandler.sync(this);
+            switch (this.tokenStream.LA(1)) {
+            case HeliosSQLParser.OPEN_PAR:
+                {
+                this.state = 1585;
+                this.match(HeliosSQLParser.OPEN_PAR);
+                this.state = 1586;
+                this.windowSpec();
+                this.state = 1587;
+                this.match(HeliosSQLParser.CLOSE_PAR);
+                }
+                break;
+            case HeliosSQLParser.ABORT:
+            case HeliosSQLParser.ACTION:
+            case HeliosSQLParser.AFTER:
+            case HeliosSQLParser.ALWAYS:
+            case HeliosSQLParser.ANALYZE:
+            case HeliosSQLParser.ASC:
+            case HeliosSQLParser.ATTACH:
+            case HeliosSQLParser.BEFORE:
+            case HeliosSQLParser.BEGIN:
+            case HeliosSQLParser.BY:
+            case HeliosSQLParser.CASCADE:
+            case HeliosSQLParser.CAST:
+            case HeliosSQLParser.COLUMN:
+            case HeliosSQLParser.COMMIT:
+            case HeliosSQLParser.CONFLICT:
+            case HeliosSQLParser.CROSS:
+            case HeliosSQLParser.CURRENT_DATE:
+            case HeliosSQLParser.CURRENT_TIME:
+            case HeliosSQLParser.CURRENT_TIMESTAMP:
+            case HeliosSQLParser.DATABASE:
+            case HeliosSQLParser.DEFERRED:
+            case HeliosSQLParser.DESC:
+            case HeliosSQLParser.DETACH:
+            case HeliosSQLParser.DO:
+            case HeliosSQLParser.EACH:
+            case HeliosSQLParser.END:
+            case HeliosSQLParser.EXCLUSIVE:
+            case HeliosSQLParser.EXPLAIN:
+            case HeliosSQLParser.FAIL:
+            case HeliosSQLParser.FALSE:
+            case HeliosSQLParser.FILTER:
+            case HeliosSQLParser.FIRST:
+            case HeliosSQLParser.FOR:
+            case HeliosSQLParser.FULL:
+            case HeliosSQLParser.GENERATED:
+            case HeliosSQLParser.GLOB:
+            case HeliosSQLParser.IF:
+            case HeliosSQLParser.IGNORE:
+            case HeliosSQLParser.IMMEDIATE:
+            case HeliosSQLParser.INITIALLY:
+            case HeliosSQLParser.INNER:
+            case HeliosSQLParser.INSTEAD:
+            case HeliosSQLParser.KEY:
+            case HeliosSQLParser.LAST:
+            case HeliosSQLParser.LEFT:
+            case HeliosSQLParser.LIKE:
+            case HeliosSQLParser.MATCH:
+            case HeliosSQLParser.MATERIALIZED:
+            case HeliosSQLParser.NATURAL:
+            case HeliosSQLParser.NO:
+            case HeliosSQLParser.NULLS:
+            case HeliosSQLParser.OF:
+            case HeliosSQLParser.OFFSET:
+            case HeliosSQLParser.OUTER:
+            case HeliosSQLParser.PLAN:
+            case HeliosSQLParser.PRAGMA:
+            case HeliosSQLParser.QUERY:
+            case HeliosSQLParser.RAISE:
+            case HeliosSQLParser.RECURSIVE:
+            case HeliosSQLParser.REGEXP:
+            case HeliosSQLParser.REINDEX:
+            case HeliosSQLParser.RELEASE:
+            case HeliosSQLParser.RENAME:
+            case HeliosSQLParser.REPLACE:
+            case HeliosSQLParser.RESTRICT:
+            case HeliosSQLParser.RIGHT:
+            case HeliosSQLParser.ROLLBACK:
+            case HeliosSQLParser.ROW:
+            case HeliosSQLParser.SAVEPOINT:
+            case HeliosSQLParser.STORED:
+            case HeliosSQLParser.TEMP:
+            case HeliosSQLParser.TEMPORARY:
+            case HeliosSQLParser.TRANSACTION:
+            case HeliosSQLParser.TRIGGER:
+            case HeliosSQLParser.TRUE:
+            case HeliosSQLParser.VACUUM:
+            case HeliosSQLParser.VIEW:
+            case HeliosSQLParser.VIRTUAL:
+            case HeliosSQLParser.WITH:
+            case HeliosSQLParser.WITHOUT:
+            case HeliosSQLParser.BRANCH:
+            case HeliosSQLParser.BRANCHES:
+            case HeliosSQLParser.CALL:
+            case HeliosSQLParser.COMMENT:
+            case HeliosSQLParser.CONFLICTS:
+            case HeliosSQLParser.CONTINUE:
+            case HeliosSQLParser.DATA:
+            case HeliosSQLParser.MERGE:
+            case HeliosSQLParser.MESSAGE:
+            case HeliosSQLParser.ONLY:
+            case HeliosSQLParser.OURS:
+            case HeliosSQLParser.READ:
+            case HeliosSQLParser.RESOLVE:
+            case HeliosSQLParser.SCN:
+            case HeliosSQLParser.SHOW:
+            case HeliosSQLParser.SYSTEM_TIME:
+            case HeliosSQLParser.TABLES:
+            case HeliosSQLParser.TAG:
+            case HeliosSQLParser.TAGS:
+            case HeliosSQLParser.THEIRS:
+            case HeliosSQLParser.TIMESTAMP:
+            case HeliosSQLParser.TYPE:
+            case HeliosSQLParser.USE:
+            case HeliosSQLParser.WRITE:
+            case HeliosSQLParser.CURRENT:
+            case HeliosSQLParser.EXCLUDE:
+            case HeliosSQLParser.FOLLOWING:
+            case HeliosSQLParser.GROUPS:
+            case HeliosSQLParser.OTHERS:
+            case HeliosSQLParser.OVER:
+            case HeliosSQLParser.PARTITION:
+            case HeliosSQLParser.PRECEDING:
+            case HeliosSQLParser.RANGE:
+            case HeliosSQLParser.ROWS:
+            case HeliosSQLParser.TIES:
+            case HeliosSQLParser.UNBOUNDED:
+            case HeliosSQLParser.WINDOW:
+            case HeliosSQLParser.IDENTIFIER:
+            case HeliosSQLParser.QUOTED_IDENTIFIER:
+            case HeliosSQLParser.BACKTICK_IDENTIFIER:
+            case HeliosSQLParser.BRACKET_IDENTIFIER:
+            case HeliosSQLParser.STRING_LITERAL:
+                {
+                this.state = 1589;
+                this.anyName();
+                }
+                break;
+            default:
+                throw new antlr.NoViableAltException(this);
+            }
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public windowDefn(): WindowDefnContext {
+        let localContext = new WindowDefnContext(this.context, this.state);
+        this.enterRule(localContext, 156, HeliosSQLParser.RULE_windowDefn);
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 1592;
+            this.anyName();
+            this.state = 1593;
+            this.match(HeliosSQLParser.AS);
+            this.state = 1594;
+            this.match(HeliosSQLParser.OPEN_PAR);
+            this.state = 1595;
+            this.windowSpec();
+            this.state = 1596;
+            this.match(HeliosSQLParser.CLOSE_PAR);
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public windowSpec(): WindowSpecContext {
+        let localContext = new WindowSpecContext(this.context, this.state);
+        this.enterRule(localContext, 158, HeliosSQLParser.RULE_windowSpec);
+        let _la: number;
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 1599;
+            this.errorHandler.sync(this);
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 235, this.context) ) {
+            case 1:
+                {
+                this.state = 1598;
+                localContext._base = this.identifier();
+                }
+                break;
+            }
+            this.state = 1611;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 194) {
+                {
+                this.state = 1601;
+                this.match(HeliosSQLParser.PARTITION);
+                this.state = 1602;
+                this.match(HeliosSQLParser.BY);
+                this.state = 1603;
+                this.expr();
+                this.state = 1608;
+                this.errorHandler.sync(this);
+                _la = this.tokenStream.LA(1);
+                while (_la === 5) {
+                    {
+                    {
+                    this.state = 1604;
+                    this.match(HeliosSQLParser.COMMA);
+                    this.state = 1605;
+                    this.expr();
+                    }
+                    }
+                    this.state = 1610;
+                    this.errorHandler.sync(this);
+                    _la = this.tokenStream.LA(1);
+                }
+                }
+            }
+
+            this.state = 1614;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 121) {
+                {
+                this.state = 1613;
+                this.orderByClause();
+                }
+            }
+
+            this.state = 1617;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (((((_la - 191)) & ~0x1F) === 0 && ((1 << (_la - 191)) & 97) !== 0)) {
+                {
+                this.state = 1616;
+                this.frameSpec();
+                }
+            }
+
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public frameSpec(): FrameSpecContext {
+        let localContext = new FrameSpecContext(this.context, this.state);
+        this.enterRule(localContext, 160, HeliosSQLParser.RULE_frameSpec);
+        let _la: number;
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 1619;
+            _la = this.tokenStream.LA(1);
+            if(!(((((_la - 191)) & ~0x1F) === 0 && ((1 << (_la - 191)) & 97) !== 0))) {
+            this.errorHandler.recoverInline(this);
+            }
+            else {
+                this.errorHandler.reportMatch(this);
+                this.consume();
+            }
+            this.state = 1626;
+            this.errorHandler.sync(this);
+            switch (this.tokenStream.LA(1)) {
+            case HeliosSQLParser.BETWEEN:
+                {
+                this.state = 1620;
+                this.match(HeliosSQLParser.BETWEEN);
+                this.state = 1621;
+                this.frameStart();
+                this.state = 1622;
+                this.match(HeliosSQLParser.AND);
+                this.state = 1623;
+                this.frameEnd();
+                }
+                break;
+            case HeliosSQLParser.OPEN_PAR:
+            case HeliosSQLParser.PLUS:
+            case HeliosSQLParser.MINUS:
+            case HeliosSQLParser.TILDE:
+            case HeliosSQLParser.ABORT:
+            case HeliosSQLParser.ACTION:
+            case HeliosSQLParser.AFTER:
+            case HeliosSQLParser.ALWAYS:
+            case HeliosSQLParser.ANALYZE:
+            case HeliosSQLParser.ASC:
+            case HeliosSQLParser.ATTACH:
+            case HeliosSQLParser.BEFORE:
+            case HeliosSQLParser.BEGIN:
+            case HeliosSQLParser.BY:
+            case HeliosSQLParser.CASCADE:
+            case HeliosSQLParser.CASE:
+            case HeliosSQLParser.CAST:
+            case HeliosSQLParser.COLUMN:
+            case HeliosSQLParser.COMMIT:
+            case HeliosSQLParser.CONFLICT:
+            case HeliosSQLParser.CROSS:
+            case HeliosSQLParser.CURRENT_DATE:
+            case HeliosSQLParser.CURRENT_TIME:
+            case HeliosSQLParser.CURRENT_TIMESTAMP:
+            case HeliosSQLParser.DATABASE:
+            case HeliosSQLParser.DEFERRED:
+            case HeliosSQLParser.DESC:
+            case HeliosSQLParser.DETACH:
+            case HeliosSQLParser.DO:
+            case HeliosSQLParser.EACH:
+            case HeliosSQLParser.END:
+            case HeliosSQLParser.EXCLUSIVE:
+            case HeliosSQLParser.EXISTS:
+            case HeliosSQLParser.EXPLAIN:
+            case HeliosSQLParser.FAIL:
+            case HeliosSQLParser.FALSE:
+            case HeliosSQLParser.FILTER:
+            case HeliosSQLParser.FIRST:
+            case HeliosSQLParser.FOR:
+            case HeliosSQLParser.FULL:
+            case HeliosSQLParser.GENERATED:
+            case HeliosSQLParser.GLOB:
+            case HeliosSQLParser.IF:
+            case HeliosSQLParser.IGNORE:
+            case HeliosSQLParser.IMMEDIATE:
+            case HeliosSQLParser.INITIALLY:
+            case HeliosSQLParser.INNER:
+            case HeliosSQLParser.INSTEAD:
+            case HeliosSQLParser.KEY:
+            case HeliosSQLParser.LAST:
+            case HeliosSQLParser.LEFT:
+            case HeliosSQLParser.LIKE:
+            case HeliosSQLParser.MATCH:
+            case HeliosSQLParser.MATERIALIZED:
+            case HeliosSQLParser.NATURAL:
+            case HeliosSQLParser.NO:
+            case HeliosSQLParser.NOT:
+            case HeliosSQLParser.NULL:
+            case HeliosSQLParser.NULLS:
+            case HeliosSQLParser.OF:
+            case HeliosSQLParser.OFFSET:
+            case HeliosSQLParser.OUTER:
+            case HeliosSQLParser.PLAN:
+            case HeliosSQLParser.PRAGMA:
+            case HeliosSQLParser.QUERY:
+            case HeliosSQLParser.RAISE:
+            case HeliosSQLParser.RECURSIVE:
+            case HeliosSQLParser.REGEXP:
+            case HeliosSQLParser.REINDEX:
+            case HeliosSQLParser.RELEASE:
+            case HeliosSQLParser.RENAME:
+            case HeliosSQLParser.REPLACE:
+            case HeliosSQLParser.RESTRICT:
+            case HeliosSQLParser.RIGHT:
+            case HeliosSQLParser.ROLLBACK:
+            case HeliosSQLParser.ROW:
+            case HeliosSQLParser.SAVEPOINT:
+            case HeliosSQLParser.STORED:
+            case HeliosSQLParser.TEMP:
+            case HeliosSQLParser.TEMPORARY:
+            case HeliosSQLParser.TRANSACTION:
+            case HeliosSQLParser.TRIGGER:
+            case HeliosSQLParser.TRUE:
+            case HeliosSQLParser.VACUUM:
+            case HeliosSQLParser.VIEW:
+            case HeliosSQLParser.VIRTUAL:
+            case HeliosSQLParser.WITH:
+            case HeliosSQLParser.WITHOUT:
+            case HeliosSQLParser.BRANCH:
+            case HeliosSQLParser.BRANCHES:
+            case HeliosSQLParser.CALL:
+            case HeliosSQLParser.COMMENT:
+            case HeliosSQLParser.CONFLICTS:
+            case HeliosSQLParser.CONTINUE:
+            case HeliosSQLParser.DATA:
+            case HeliosSQLParser.MERGE:
+            case HeliosSQLParser.MESSAGE:
+            case HeliosSQLParser.ONLY:
+            case HeliosSQLParser.OURS:
+            case HeliosSQLParser.READ:
+            case HeliosSQLParser.RESOLVE:
+            case HeliosSQLParser.SCN:
+            case HeliosSQLParser.SHOW:
+            case HeliosSQLParser.SYSTEM_TIME:
+            case HeliosSQLParser.TABLES:
+            case HeliosSQLParser.TAG:
+            case HeliosSQLParser.TAGS:
+            case HeliosSQLParser.THEIRS:
+            case HeliosSQLParser.TIMESTAMP:
+            case HeliosSQLParser.TYPE:
+            case HeliosSQLParser.USE:
+            case HeliosSQLParser.WRITE:
+            case HeliosSQLParser.CURRENT:
+            case HeliosSQLParser.EXCLUDE:
+            case HeliosSQLParser.FOLLOWING:
+            case HeliosSQLParser.GROUPS:
+            case HeliosSQLParser.OTHERS:
+            case HeliosSQLParser.OVER:
+            case HeliosSQLParser.PARTITION:
+            case HeliosSQLParser.PRECEDING:
+            case HeliosSQLParser.RANGE:
+            case HeliosSQLParser.ROWS:
+            case HeliosSQLParser.TIES:
+            case HeliosSQLParser.UNBOUNDED:
+            case HeliosSQLParser.WINDOW:
+            case HeliosSQLParser.IDENTIFIER:
+            case HeliosSQLParser.QUOTED_IDENTIFIER:
+            case HeliosSQLParser.BACKTICK_IDENTIFIER:
+            case HeliosSQLParser.BRACKET_IDENTIFIER:
+            case HeliosSQLParser.NUMERIC_LITERAL:
+            case HeliosSQLParser.HEX_LITERAL:
+            case HeliosSQLParser.STRING_LITERAL:
+            case HeliosSQLParser.BLOB_LITERAL:
+            case HeliosSQLParser.BIND_PARAMETER:
+                {
+                this.state = 1625;
+                this.frameStart();
+                }
+                break;
+            default:
+                throw new antlr.NoViableAltException(this);
+            }
+            this.state = 1629;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 189) {
+                {
+                this.state = 1628;
+                this.frameExclude();
+                }
+            }
+
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public frameStart(): FrameStartContext {
+        let localContext = new FrameStartContext(this.context, this.state);
+        this.enterRule(localContext, 162, HeliosSQLParser.RULE_frameStart);
+        let _la: number;
+        try {
+            this.state = 1638;
+            this.errorHandler.sync(this);
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 242, this.context) ) {
+            case 1:
+                this.enterOuterAlt(localContext, 1);
+                {
+                this.state = 1631;
+                this.match(HeliosSQLParser.UNBOUNDED);
+                this.state = 1632;
+                this.match(HeliosSQLParser.PRECEDING);
+                }
+                break;
+            case 2:
+                this.enterOuterAlt(localContext, 2);
+                {
+                this.state = 1633;
+                this.match(HeliosSQLParser.CURRENT);
+                this.state = 1634;
+                this.match(HeliosSQLParser.ROW);
+                }
+                break;
+            case 3:
+                this.enterOuterAlt(localContext, 3);
+                {
+                this.state = 1635;
+                this.expr();
+                this.state = 1636;
+                _la = this.tokenStream.LA(1);
+                if(!(_la === 190 || _la === 195)) {
+                this.errorHandler.recoverInline(this);
+                }
+                else {
+                    this.errorHandler.reportMatch(this);
+                    this.consume();
+                }
+                }
+                break;
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public frameEnd(): FrameEndContext {
+        let localContext = new FrameEndContext(this.context, this.state);
+        this.enterRule(localContext, 164, HeliosSQLParser.RULE_frameEnd);
+        let _la: number;
+        try {
+            this.state = 1647;
+            this.errorHandler.sync(this);
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 243, this.context) ) {
+            case 1:
+                this.enterOuterAlt(localContext, 1);
+                {
+                this.state = 1640;
+                this.match(HeliosSQLParser.UNBOUNDED);
+                this.state = 1641;
+                this.match(HeliosSQLParser.FOLLOWING);
+                }
+                break;
+            case 2:
+                this.enterOuterAlt(localContext, 2);
+                {
+                this.state = 1642;
+                this.match(HeliosSQLParser.CURRENT);
+                this.state = 1643;
+                this.match(HeliosSQLParser.ROW);
+                }
+                break;
+            case 3:
+                this.enterOuterAlt(localContext, 3);
+                {
+                this.state = 1644;
+                this.expr();
+                this.state = 1645;
+                _la = this.tokenStream.LA(1);
+                if(!(_la === 190 || _la === 195)) {
+                this.errorHandler.recoverInline(this);
+                }
+                else {
+                    this.errorHandler.reportMatch(this);
+                    this.consume();
+                }
+                }
+                break;
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public frameExclude(): FrameExcludeContext {
+        let localContext = new FrameExcludeContext(this.context, this.state);
+        this.enterRule(localContext, 166, HeliosSQLParser.RULE_frameExclude);
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 1649;
+            this.match(HeliosSQLParser.EXCLUDE);
+            this.state = 1656;
+            this.errorHandler.sync(this);
+            switch (this.tokenStream.LA(1)) {
+            case HeliosSQLParser.NO:
+                {
+                this.state = 1650;
+                this.match(HeliosSQLParser.NO);
+                this.state = 1651;
+                this.match(HeliosSQLParser.OTHERS);
+                }
+                break;
+            case HeliosSQLParser.CURRENT:
+                {
+                this.state = 1652;
+                this.match(HeliosSQLParser.CURRENT);
+                this.state = 1653;
+                this.match(HeliosSQLParser.ROW);
+                }
+                break;
+            case HeliosSQLParser.GROUP:
+                {
+                this.state = 1654;
+                this.match(HeliosSQLParser.GROUP);
+                }
+                break;
+            case HeliosSQLParser.TIES:
+                {
+                this.state = 1655;
+                this.match(HeliosSQLParser.TIES);
+                }
+                break;
+            default:
+                throw new antlr.NoViableAltException(this);
+            }
             }
         }
         catch (re) {
@@ -7457,23 +8256,23 @@ export class HeliosSQLParser extends antlr.Parser {
     }
     public qualifiedName(): QualifiedNameContext {
         let localContext = new QualifiedNameContext(this.context, this.state);
-        this.enterRule(localContext, 154, HeliosSQLParser.RULE_qualifiedName);
+        this.enterRule(localContext, 168, HeliosSQLParser.RULE_qualifiedName);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1559;
+            this.state = 1661;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 231, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 245, this.context) ) {
             case 1:
                 {
-                this.state = 1556;
+                this.state = 1658;
                 localContext._schema = this.anyName();
-                this.state = 1557;
+                this.state = 1659;
                 this.match(HeliosSQLParser.DOT);
                 }
                 break;
             }
-            this.state = 1561;
+            this.state = 1663;
             localContext._name_ = this.anyName();
             }
         }
@@ -7492,14 +8291,14 @@ export class HeliosSQLParser extends antlr.Parser {
     }
     public anyName(): AnyNameContext {
         let localContext = new AnyNameContext(this.context, this.state);
-        this.enterRule(localContext, 156, HeliosSQLParser.RULE_anyName);
+        this.enterRule(localContext, 170, HeliosSQLParser.RULE_anyName);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1563;
+            this.state = 1665;
             _la = this.tokenStream.LA(1);
-            if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0))) {
+            if(!(((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 163839) !== 0))) {
             this.errorHandler.recoverInline(this);
             }
             else {
@@ -7523,14 +8322,14 @@ export class HeliosSQLParser extends antlr.Parser {
     }
     public identifier(): IdentifierContext {
         let localContext = new IdentifierContext(this.context, this.state);
-        this.enterRule(localContext, 158, HeliosSQLParser.RULE_identifier);
+        this.enterRule(localContext, 172, HeliosSQLParser.RULE_identifier);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1565;
+            this.state = 1667;
             _la = this.tokenStream.LA(1);
-            if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3555143091) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983100053) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4223197679) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130621) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 33554431) !== 0))) {
+            if(!(((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4190858443) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969921197) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134197751) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 32767) !== 0))) {
             this.errorHandler.recoverInline(this);
             }
             else {
@@ -7554,14 +8353,14 @@ export class HeliosSQLParser extends antlr.Parser {
     }
     public implicitAlias(): ImplicitAliasContext {
         let localContext = new ImplicitAliasContext(this.context, this.state);
-        this.enterRule(localContext, 160, HeliosSQLParser.RULE_implicitAlias);
+        this.enterRule(localContext, 174, HeliosSQLParser.RULE_implicitAlias);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1567;
+            this.state = 1669;
             _la = this.tokenStream.LA(1);
-            if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3553045939) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2446098069) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4222673259) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188130617) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 167772159) !== 0))) {
+            if(!(((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 4056640715) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 965726893) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1640158729) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1134195703) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 162807) !== 0))) {
             this.errorHandler.recoverInline(this);
             }
             else {
@@ -7585,14 +8384,14 @@ export class HeliosSQLParser extends antlr.Parser {
     }
     public functionName(): FunctionNameContext {
         let localContext = new FunctionNameContext(this.context, this.state);
-        this.enterRule(localContext, 162, HeliosSQLParser.RULE_functionName);
+        this.enterRule(localContext, 176, HeliosSQLParser.RULE_functionName);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 1569;
+            this.state = 1671;
             _la = this.tokenStream.LA(1);
-            if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1476395008) !== 0) || ((((_la - 33)) & ~0x1F) === 0 && ((1 << (_la - 33)) & 3525774771) !== 0) || ((((_la - 66)) & ~0x1F) === 0 && ((1 << (_la - 66)) & 2983098005) !== 0) || ((((_la - 103)) & ~0x1F) === 0 && ((1 << (_la - 103)) & 4206420463) !== 0) || ((((_la - 135)) & ~0x1F) === 0 && ((1 << (_la - 135)) & 4188065085) !== 0) || ((((_la - 167)) & ~0x1F) === 0 && ((1 << (_la - 167)) & 33554431) !== 0))) {
+            if(!(((((_la - 27)) & ~0x1F) === 0 && ((1 << (_la - 27)) & 2311285963) !== 0) || ((((_la - 61)) & ~0x1F) === 0 && ((1 << (_la - 61)) & 969855661) !== 0) || ((((_la - 94)) & ~0x1F) === 0 && ((1 << (_la - 94)) & 1908661771) !== 0) || ((((_la - 126)) & ~0x1F) === 0 && ((1 << (_la - 126)) & 1100643317) !== 0) || ((((_la - 158)) & ~0x1F) === 0 && ((1 << (_la - 158)) & 4294967283) !== 0) || ((((_la - 190)) & ~0x1F) === 0 && ((1 << (_la - 190)) & 31735) !== 0))) {
             this.errorHandler.recoverInline(this);
             }
             else {
@@ -7647,7 +8446,7 @@ export class HeliosSQLParser extends antlr.Parser {
     }
 
     public static readonly _serializedATN: number[] = [
-        4,1,205,1572,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,
+        4,1,218,1674,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,
         7,6,2,7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,
         13,2,14,7,14,2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,
         20,7,20,2,21,7,21,2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,
@@ -7659,665 +8458,710 @@ export class HeliosSQLParser extends antlr.Parser {
         59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,2,64,7,64,2,65,7,
         65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,2,71,7,71,2,
         72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,2,76,7,76,2,77,7,77,2,78,7,
-        78,2,79,7,79,2,80,7,80,2,81,7,81,1,0,3,0,166,8,0,1,0,1,0,3,0,170,
-        8,0,5,0,172,8,0,10,0,12,0,175,9,0,1,0,1,0,1,1,1,1,1,1,1,2,1,2,1,
-        2,3,2,185,8,2,3,2,187,8,2,1,2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,
-        3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,
-        3,1,3,1,3,1,3,3,3,218,8,3,1,4,3,4,221,8,4,1,4,1,4,1,4,1,4,3,4,227,
-        8,4,1,5,3,5,230,8,5,1,5,1,5,1,6,1,6,3,6,236,8,6,1,6,1,6,1,6,5,6,
-        241,8,6,10,6,12,6,244,9,6,1,7,1,7,1,7,1,7,1,7,5,7,251,8,7,10,7,12,
-        7,254,9,7,1,7,1,7,3,7,258,8,7,1,7,1,7,3,7,262,8,7,1,7,3,7,265,8,
-        7,1,7,1,7,1,7,1,7,1,8,1,8,1,8,1,8,5,8,275,8,8,10,8,12,8,278,9,8,
-        1,8,3,8,281,8,8,1,8,3,8,284,8,8,1,9,1,9,3,9,288,8,9,1,9,1,9,3,9,
-        292,8,9,1,10,1,10,3,10,296,8,10,1,10,1,10,1,10,5,10,301,8,10,10,
-        10,12,10,304,9,10,1,10,1,10,3,10,308,8,10,1,10,1,10,3,10,312,8,10,
-        1,10,1,10,1,10,1,10,1,10,5,10,319,8,10,10,10,12,10,322,9,10,3,10,
-        324,8,10,1,10,1,10,3,10,328,8,10,1,10,1,10,1,10,1,10,5,10,334,8,
-        10,10,10,12,10,337,9,10,3,10,339,8,10,1,11,1,11,1,11,1,11,5,11,345,
-        8,11,10,11,12,11,348,9,11,1,11,1,11,1,12,1,12,1,12,1,12,1,12,1,12,
-        1,12,1,12,1,12,3,12,361,8,12,3,12,363,8,12,1,13,1,13,1,13,1,13,3,
-        13,369,8,13,5,13,371,8,13,10,13,12,13,374,9,13,1,14,1,14,3,14,378,
-        8,14,1,14,1,14,3,14,382,8,14,1,14,1,14,3,14,386,8,14,1,14,1,14,3,
-        14,390,8,14,1,14,1,14,3,14,394,8,14,1,14,3,14,397,8,14,1,15,1,15,
-        1,15,1,15,1,15,1,15,1,15,5,15,406,8,15,10,15,12,15,409,9,15,1,15,
-        1,15,3,15,413,8,15,1,16,1,16,3,16,417,8,16,1,16,1,16,1,16,3,16,422,
-        8,16,1,16,3,16,425,8,16,1,16,1,16,1,16,1,16,1,16,5,16,432,8,16,10,
-        16,12,16,435,9,16,3,16,437,8,16,1,16,1,16,1,16,1,16,3,16,443,8,16,
-        1,16,1,16,1,16,1,16,1,16,1,16,3,16,451,8,16,1,16,1,16,1,16,1,16,
-        3,16,457,8,16,1,17,1,17,1,17,1,17,1,17,3,17,464,8,17,1,18,1,18,3,
-        18,468,8,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,3,
-        18,480,8,18,1,19,1,19,1,19,1,19,1,19,5,19,487,8,19,10,19,12,19,490,
-        9,19,1,20,1,20,3,20,494,8,20,1,20,1,20,3,20,498,8,20,1,21,1,21,1,
-        21,1,21,3,21,504,8,21,1,22,1,22,1,22,3,22,509,8,22,1,22,3,22,512,
-        8,22,1,22,1,22,1,22,1,22,3,22,518,8,22,1,22,1,22,1,22,1,22,5,22,
-        524,8,22,10,22,12,22,527,9,22,1,22,1,22,3,22,531,8,22,1,22,1,22,
-        5,22,535,8,22,10,22,12,22,538,9,22,1,22,1,22,3,22,542,8,22,1,22,
-        3,22,545,8,22,1,23,1,23,1,23,1,23,1,23,1,23,5,23,553,8,23,10,23,
-        12,23,556,9,23,1,23,1,23,1,23,3,23,561,8,23,3,23,563,8,23,1,23,1,
-        23,1,23,1,23,1,23,1,23,1,23,5,23,572,8,23,10,23,12,23,575,9,23,1,
-        23,1,23,3,23,579,8,23,3,23,581,8,23,1,24,1,24,1,24,1,24,1,24,5,24,
-        588,8,24,10,24,12,24,591,9,24,1,24,1,24,3,24,595,8,24,1,24,1,24,
-        1,24,1,25,1,25,1,25,1,25,5,25,604,8,25,10,25,12,25,607,9,25,1,26,
-        1,26,1,26,3,26,612,8,26,1,26,1,26,1,26,3,26,617,8,26,1,26,3,26,620,
-        8,26,1,26,1,26,1,26,1,26,5,26,626,8,26,10,26,12,26,629,9,26,1,26,
-        1,26,3,26,633,8,26,1,26,1,26,3,26,637,8,26,1,26,3,26,640,8,26,1,
-        26,3,26,643,8,26,1,26,3,26,646,8,26,1,27,1,27,1,27,1,27,1,27,3,27,
-        653,8,27,1,27,3,27,656,8,27,1,27,1,27,3,27,660,8,27,1,27,3,27,663,
-        8,27,1,27,3,27,666,8,27,1,27,3,27,669,8,27,1,28,1,28,1,29,1,29,3,
-        29,675,8,29,1,29,1,29,1,29,1,29,3,29,681,8,29,1,29,1,29,1,29,1,29,
-        1,29,5,29,688,8,29,10,29,12,29,691,9,29,1,29,1,29,1,29,3,29,696,
-        8,29,1,29,5,29,699,8,29,10,29,12,29,702,9,29,3,29,704,8,29,1,29,
-        1,29,1,29,1,29,5,29,710,8,29,10,29,12,29,713,9,29,3,29,715,8,29,
-        1,29,1,29,3,29,719,8,29,1,30,1,30,1,30,3,30,724,8,30,1,31,1,31,3,
-        31,728,8,31,1,31,5,31,731,8,31,10,31,12,31,734,9,31,1,32,4,32,737,
-        8,32,11,32,12,32,738,1,32,1,32,1,32,1,32,3,32,745,8,32,1,32,1,32,
-        3,32,749,8,32,1,33,3,33,752,8,33,1,33,1,33,1,34,1,34,3,34,758,8,
-        34,1,34,1,34,1,34,3,34,763,8,34,1,34,3,34,766,8,34,1,34,3,34,769,
-        8,34,1,34,1,34,1,34,3,34,774,8,34,1,34,1,34,3,34,778,8,34,1,34,1,
-        34,3,34,782,8,34,1,34,1,34,1,34,1,34,1,34,1,34,1,34,1,34,1,34,1,
-        34,1,34,1,34,3,34,796,8,34,1,34,1,34,1,34,1,34,1,34,3,34,803,8,34,
-        3,34,805,8,34,1,35,1,35,1,35,1,35,1,35,3,35,812,8,35,1,35,1,35,1,
-        35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,824,8,35,1,36,1,36,1,
-        36,1,36,1,37,1,37,1,37,1,37,1,37,1,37,5,37,836,8,37,10,37,12,37,
-        839,9,37,1,37,1,37,3,37,843,8,37,1,37,5,37,846,8,37,10,37,12,37,
-        849,9,37,1,37,3,37,852,8,37,1,38,1,38,1,38,1,38,1,38,3,38,859,8,
-        38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,3,39,869,8,39,1,40,3,
-        40,872,8,40,1,40,1,40,1,40,3,40,877,8,40,1,41,1,41,3,41,881,8,41,
-        1,41,1,41,1,41,1,41,1,41,1,41,5,41,889,8,41,10,41,12,41,892,9,41,
-        1,41,3,41,895,8,41,1,41,1,41,3,41,899,8,41,1,41,1,41,1,41,1,41,1,
-        41,5,41,906,8,41,10,41,12,41,909,9,41,1,41,1,41,3,41,913,8,41,1,
-        41,1,41,1,41,1,41,1,41,3,41,920,8,41,1,41,1,41,1,41,1,41,1,41,1,
-        41,5,41,928,8,41,10,41,12,41,931,9,41,1,41,1,41,1,41,3,41,936,8,
-        41,1,42,1,42,3,42,940,8,42,1,43,1,43,3,43,944,8,43,1,43,1,43,1,43,
-        1,43,3,43,950,8,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,5,43,959,8,
-        43,10,43,12,43,962,9,43,1,43,1,43,1,43,3,43,967,8,43,1,44,1,44,3,
-        44,971,8,44,1,44,1,44,1,44,1,44,3,44,977,8,44,1,44,1,44,1,44,1,44,
-        1,44,5,44,984,8,44,10,44,12,44,987,9,44,1,44,1,44,3,44,991,8,44,
-        1,44,1,44,1,44,1,45,1,45,3,45,998,8,45,1,45,1,45,1,45,1,45,3,45,
-        1004,8,45,1,45,1,45,1,45,1,45,1,45,3,45,1011,8,45,1,45,1,45,1,45,
-        1,45,1,45,1,45,1,45,5,45,1020,8,45,10,45,12,45,1023,9,45,3,45,1025,
-        8,45,3,45,1027,8,45,1,45,1,45,1,45,1,45,1,45,3,45,1034,8,45,1,45,
-        1,45,3,45,1038,8,45,1,45,1,45,1,45,1,45,4,45,1044,8,45,11,45,12,
-        45,1045,1,45,1,45,1,46,1,46,1,46,1,46,3,46,1054,8,46,1,46,1,46,1,
-        47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1066,8,47,1,47,1,47,1,
-        47,1,47,1,47,1,47,3,47,1074,8,47,1,47,1,47,1,47,1,47,1,47,3,47,1081,
-        8,47,1,47,1,47,3,47,1085,8,47,1,47,1,47,1,47,1,47,1,47,3,47,1092,
-        8,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1100,8,47,1,47,1,47,1,47,
-        3,47,1105,8,47,1,48,1,48,3,48,1109,8,48,1,48,1,48,1,48,1,48,3,48,
-        1115,8,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,
-        3,48,1128,8,48,1,49,1,49,3,49,1132,8,49,1,49,1,49,3,49,1136,8,49,
-        3,49,1138,8,49,1,50,1,50,3,50,1142,8,50,1,51,1,51,3,51,1146,8,51,
-        1,51,1,51,3,51,1150,8,51,1,51,3,51,1153,8,51,1,52,1,52,1,52,1,53,
-        1,53,3,53,1160,8,53,1,53,1,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,
-        1,54,3,54,1172,8,54,1,55,1,55,1,55,1,55,1,55,3,55,1179,8,55,1,56,
-        1,56,3,56,1183,8,56,1,57,1,57,3,57,1187,8,57,1,58,1,58,3,58,1191,
-        8,58,1,59,1,59,1,59,1,59,3,59,1197,8,59,1,60,1,60,1,60,1,60,1,60,
-        3,60,1204,8,60,1,60,1,60,1,60,3,60,1209,8,60,1,60,3,60,1212,8,60,
-        1,60,1,60,3,60,1216,8,60,1,60,1,60,3,60,1220,8,60,1,61,1,61,1,61,
-        1,61,3,61,1226,8,61,1,61,1,61,1,62,1,62,1,62,1,62,1,62,1,62,1,62,
-        1,62,1,62,1,62,1,62,1,62,3,62,1242,8,62,1,63,1,63,1,63,3,63,1247,
-        8,63,1,64,1,64,1,64,1,64,1,64,3,64,1254,8,64,1,64,3,64,1257,8,64,
-        1,64,1,64,3,64,1261,8,64,1,65,1,65,1,65,1,65,3,65,1267,8,65,1,65,
-        1,65,1,66,1,66,1,66,1,66,1,66,3,66,1276,8,66,1,66,1,66,1,66,1,66,
-        1,66,5,66,1283,8,66,10,66,12,66,1286,9,66,1,66,1,66,3,66,1290,8,
-        66,1,67,1,67,3,67,1294,8,67,1,67,3,67,1297,8,67,1,68,1,68,1,68,1,
-        69,1,69,1,69,1,69,3,69,1306,8,69,1,69,1,69,3,69,1310,8,69,1,69,1,
-        69,1,69,1,70,1,70,1,70,1,70,1,70,1,70,5,70,1321,8,70,10,70,12,70,
-        1324,9,70,3,70,1326,8,70,1,70,3,70,1329,8,70,1,71,1,71,1,71,5,71,
-        1334,8,71,10,71,12,71,1337,9,71,1,72,1,72,1,72,1,72,1,72,1,72,1,
-        72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,3,72,1356,8,
-        72,1,72,1,72,1,72,1,72,3,72,1362,8,72,1,72,1,72,1,72,1,72,1,72,4,
-        72,1369,8,72,11,72,12,72,1370,1,72,1,72,3,72,1375,8,72,1,72,1,72,
-        1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,3,72,1390,
-        8,72,1,72,1,72,1,72,1,72,3,72,1396,8,72,1,72,1,72,3,72,1400,8,72,
-        1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,5,72,1410,8,72,10,72,12,
-        72,1413,9,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,3,72,1422,8,72,3,
-        72,1424,8,72,1,72,1,72,1,72,1,72,3,72,1430,8,72,1,72,1,72,1,72,1,
-        72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,
-        72,1,72,1,72,1,72,1,72,3,72,1453,8,72,1,72,1,72,1,72,1,72,3,72,1459,
-        8,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,3,72,1468,8,72,1,72,1,72,
-        1,72,1,72,1,72,1,72,3,72,1476,8,72,5,72,1478,8,72,10,72,12,72,1481,
-        9,72,1,73,1,73,1,73,1,73,1,73,1,73,3,73,1489,8,73,1,73,1,73,3,73,
-        1493,8,73,1,73,3,73,1496,8,73,1,73,3,73,1499,8,73,1,74,1,74,1,74,
-        1,74,1,74,1,74,1,74,1,74,5,74,1509,8,74,10,74,12,74,1512,9,74,3,
-        74,1514,8,74,1,74,1,74,1,74,1,74,1,74,1,74,5,74,1522,8,74,10,74,
-        12,74,1525,9,74,3,74,1527,8,74,1,74,3,74,1530,8,74,3,74,1532,8,74,
-        1,75,1,75,3,75,1536,8,75,1,75,1,75,1,75,5,75,1541,8,75,10,75,12,
-        75,1544,9,75,1,75,3,75,1547,8,75,3,75,1549,8,75,1,76,1,76,1,76,1,
-        76,1,76,1,76,1,77,1,77,1,77,3,77,1560,8,77,1,77,1,77,1,78,1,78,1,
-        79,1,79,1,80,1,80,1,81,1,81,1,81,0,1,144,82,0,2,4,6,8,10,12,14,16,
-        18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,
-        62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,
-        104,106,108,110,112,114,116,118,120,122,124,126,128,130,132,134,
-        136,138,140,142,144,146,148,150,152,154,156,158,160,162,0,30,2,0,
-        31,31,65,65,2,0,37,37,63,63,2,0,79,79,104,104,2,0,5,5,118,118,5,
-        0,27,27,76,76,89,89,134,134,138,138,1,0,145,146,2,0,7,7,10,10,1,
-        0,192,193,2,0,143,143,159,159,2,0,62,62,154,154,2,0,61,61,90,90,
-        4,0,92,92,144,144,150,150,158,158,3,0,61,61,73,73,90,90,2,0,50,50,
-        70,70,2,0,173,173,187,187,3,0,165,165,180,180,182,182,2,0,27,27,
-        169,169,2,0,174,174,183,183,2,0,35,35,120,120,3,0,27,27,76,76,138,
-        138,2,0,7,7,10,11,2,0,8,9,12,12,2,0,6,6,13,14,1,0,15,18,2,0,19,19,
-        21,23,4,0,85,85,106,106,108,108,130,130,34,0,27,28,30,30,33,34,37,
-        38,40,41,43,44,46,46,49,51,54,58,61,61,63,64,66,66,68,68,70,70,73,
-        73,75,80,83,85,88,90,94,95,97,97,103,106,108,111,116,118,122,124,
-        126,128,130,135,137,140,143,143,145,146,149,151,156,156,158,159,
-        162,191,194,194,33,0,27,28,30,30,33,34,37,38,40,41,43,44,46,46,49,
-        51,54,58,61,61,63,64,66,66,68,68,70,70,73,73,75,80,83,85,88,90,94,
-        95,97,97,103,106,108,111,116,118,122,124,126,128,130,135,137,140,
-        143,143,145,146,149,151,156,156,158,159,162,191,36,0,27,28,30,30,
-        33,34,37,38,40,41,43,44,46,46,49,51,55,58,61,61,63,64,66,66,68,68,
-        70,70,73,73,75,80,84,85,88,90,94,94,97,97,103,104,106,106,108,109,
-        111,111,116,118,123,124,126,128,130,135,138,140,143,143,145,146,
-        149,151,156,156,158,159,162,191,194,194,35,0,27,28,30,30,33,34,37,
-        38,40,41,43,44,49,51,54,54,58,58,61,61,63,64,66,66,68,68,70,70,73,
-        73,75,76,78,80,83,85,88,90,94,95,97,97,103,106,108,111,116,118,122,
-        124,126,126,128,128,130,135,137,140,143,143,145,146,149,150,156,
-        156,158,159,162,191,1834,0,165,1,0,0,0,2,178,1,0,0,0,4,186,1,0,0,
-        0,6,217,1,0,0,0,8,220,1,0,0,0,10,229,1,0,0,0,12,233,1,0,0,0,14,245,
-        1,0,0,0,16,270,1,0,0,0,18,291,1,0,0,0,20,338,1,0,0,0,22,340,1,0,
-        0,0,24,362,1,0,0,0,26,364,1,0,0,0,28,396,1,0,0,0,30,412,1,0,0,0,
-        32,456,1,0,0,0,34,463,1,0,0,0,36,467,1,0,0,0,38,481,1,0,0,0,40,491,
-        1,0,0,0,42,499,1,0,0,0,44,511,1,0,0,0,46,546,1,0,0,0,48,594,1,0,
-        0,0,50,599,1,0,0,0,52,608,1,0,0,0,54,647,1,0,0,0,56,670,1,0,0,0,
-        58,672,1,0,0,0,60,723,1,0,0,0,62,725,1,0,0,0,64,736,1,0,0,0,66,751,
-        1,0,0,0,68,757,1,0,0,0,70,823,1,0,0,0,72,825,1,0,0,0,74,829,1,0,
-        0,0,76,858,1,0,0,0,78,868,1,0,0,0,80,871,1,0,0,0,82,880,1,0,0,0,
-        84,937,1,0,0,0,86,941,1,0,0,0,88,968,1,0,0,0,90,995,1,0,0,0,92,1049,
-        1,0,0,0,94,1057,1,0,0,0,96,1127,1,0,0,0,98,1129,1,0,0,0,100,1139,
-        1,0,0,0,102,1143,1,0,0,0,104,1154,1,0,0,0,106,1157,1,0,0,0,108,1163,
-        1,0,0,0,110,1178,1,0,0,0,112,1180,1,0,0,0,114,1184,1,0,0,0,116,1188,
-        1,0,0,0,118,1192,1,0,0,0,120,1198,1,0,0,0,122,1221,1,0,0,0,124,1229,
-        1,0,0,0,126,1243,1,0,0,0,128,1248,1,0,0,0,130,1262,1,0,0,0,132,1270,
-        1,0,0,0,134,1291,1,0,0,0,136,1298,1,0,0,0,138,1301,1,0,0,0,140,1314,
-        1,0,0,0,142,1330,1,0,0,0,144,1429,1,0,0,0,146,1498,1,0,0,0,148,1531,
-        1,0,0,0,150,1548,1,0,0,0,152,1550,1,0,0,0,154,1559,1,0,0,0,156,1563,
-        1,0,0,0,158,1565,1,0,0,0,160,1567,1,0,0,0,162,1569,1,0,0,0,164,166,
-        3,4,2,0,165,164,1,0,0,0,165,166,1,0,0,0,166,173,1,0,0,0,167,169,
-        5,1,0,0,168,170,3,4,2,0,169,168,1,0,0,0,169,170,1,0,0,0,170,172,
-        1,0,0,0,171,167,1,0,0,0,172,175,1,0,0,0,173,171,1,0,0,0,173,174,
-        1,0,0,0,174,176,1,0,0,0,175,173,1,0,0,0,176,177,5,0,0,1,177,1,1,
-        0,0,0,178,179,3,142,71,0,179,180,5,0,0,1,180,3,1,0,0,0,181,184,5,
-        75,0,0,182,183,5,126,0,0,183,185,5,123,0,0,184,182,1,0,0,0,184,185,
-        1,0,0,0,185,187,1,0,0,0,186,181,1,0,0,0,186,187,1,0,0,0,187,188,
-        1,0,0,0,188,189,3,6,3,0,189,5,1,0,0,0,190,218,3,8,4,0,191,218,3,
-        58,29,0,192,218,3,86,43,0,193,218,3,88,44,0,194,218,3,90,45,0,195,
-        218,3,120,60,0,196,218,3,128,64,0,197,218,3,92,46,0,198,218,3,122,
-        61,0,199,218,3,130,65,0,200,218,3,94,47,0,201,218,3,124,62,0,202,
-        218,3,98,49,0,203,218,3,100,50,0,204,218,3,102,51,0,205,218,3,104,
-        52,0,206,218,3,106,53,0,207,218,3,108,54,0,208,218,3,112,56,0,209,
-        218,3,114,57,0,210,218,3,116,58,0,211,218,3,118,59,0,212,218,3,126,
-        63,0,213,218,3,132,66,0,214,218,3,136,68,0,215,218,3,138,69,0,216,
-        218,3,140,70,0,217,190,1,0,0,0,217,191,1,0,0,0,217,192,1,0,0,0,217,
-        193,1,0,0,0,217,194,1,0,0,0,217,195,1,0,0,0,217,196,1,0,0,0,217,
-        197,1,0,0,0,217,198,1,0,0,0,217,199,1,0,0,0,217,200,1,0,0,0,217,
-        201,1,0,0,0,217,202,1,0,0,0,217,203,1,0,0,0,217,204,1,0,0,0,217,
-        205,1,0,0,0,217,206,1,0,0,0,217,207,1,0,0,0,217,208,1,0,0,0,217,
-        209,1,0,0,0,217,210,1,0,0,0,217,211,1,0,0,0,217,212,1,0,0,0,217,
-        213,1,0,0,0,217,214,1,0,0,0,217,215,1,0,0,0,217,216,1,0,0,0,218,
-        7,1,0,0,0,219,221,3,12,6,0,220,219,1,0,0,0,220,221,1,0,0,0,221,226,
-        1,0,0,0,222,227,3,16,8,0,223,227,3,44,22,0,224,227,3,52,26,0,225,
-        227,3,54,27,0,226,222,1,0,0,0,226,223,1,0,0,0,226,224,1,0,0,0,226,
-        225,1,0,0,0,227,9,1,0,0,0,228,230,3,12,6,0,229,228,1,0,0,0,229,230,
-        1,0,0,0,230,231,1,0,0,0,231,232,3,16,8,0,232,11,1,0,0,0,233,235,
-        5,162,0,0,234,236,5,128,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,
-        237,1,0,0,0,237,242,3,14,7,0,238,239,5,5,0,0,239,241,3,14,7,0,240,
-        238,1,0,0,0,241,244,1,0,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,
-        13,1,0,0,0,244,242,1,0,0,0,245,257,3,156,78,0,246,247,5,3,0,0,247,
-        252,3,156,78,0,248,249,5,5,0,0,249,251,3,156,78,0,250,248,1,0,0,
-        0,251,254,1,0,0,0,252,250,1,0,0,0,252,253,1,0,0,0,253,255,1,0,0,
-        0,254,252,1,0,0,0,255,256,5,4,0,0,256,258,1,0,0,0,257,246,1,0,0,
-        0,257,258,1,0,0,0,258,259,1,0,0,0,259,264,5,36,0,0,260,262,5,112,
-        0,0,261,260,1,0,0,0,261,262,1,0,0,0,262,263,1,0,0,0,263,265,5,109,
-        0,0,264,261,1,0,0,0,264,265,1,0,0,0,265,266,1,0,0,0,266,267,5,3,
-        0,0,267,268,3,10,5,0,268,269,5,4,0,0,269,15,1,0,0,0,270,276,3,20,
-        10,0,271,272,3,18,9,0,272,273,3,20,10,0,273,275,1,0,0,0,274,271,
-        1,0,0,0,275,278,1,0,0,0,276,274,1,0,0,0,276,277,1,0,0,0,277,280,
-        1,0,0,0,278,276,1,0,0,0,279,281,3,38,19,0,280,279,1,0,0,0,280,281,
-        1,0,0,0,281,283,1,0,0,0,282,284,3,42,21,0,283,282,1,0,0,0,283,284,
-        1,0,0,0,284,17,1,0,0,0,285,287,5,152,0,0,286,288,5,31,0,0,287,286,
-        1,0,0,0,287,288,1,0,0,0,288,292,1,0,0,0,289,292,5,98,0,0,290,292,
-        5,72,0,0,291,285,1,0,0,0,291,289,1,0,0,0,291,290,1,0,0,0,292,19,
-        1,0,0,0,293,295,5,141,0,0,294,296,7,0,0,0,295,294,1,0,0,0,295,296,
-        1,0,0,0,296,297,1,0,0,0,297,302,3,24,12,0,298,299,5,5,0,0,299,301,
-        3,24,12,0,300,298,1,0,0,0,301,304,1,0,0,0,302,300,1,0,0,0,302,303,
-        1,0,0,0,303,307,1,0,0,0,304,302,1,0,0,0,305,306,5,82,0,0,306,308,
-        3,26,13,0,307,305,1,0,0,0,307,308,1,0,0,0,308,311,1,0,0,0,309,310,
-        5,161,0,0,310,312,3,142,71,0,311,309,1,0,0,0,311,312,1,0,0,0,312,
-        323,1,0,0,0,313,314,5,86,0,0,314,315,5,43,0,0,315,320,3,142,71,0,
-        316,317,5,5,0,0,317,319,3,142,71,0,318,316,1,0,0,0,319,322,1,0,0,
-        0,320,318,1,0,0,0,320,321,1,0,0,0,321,324,1,0,0,0,322,320,1,0,0,
-        0,323,313,1,0,0,0,323,324,1,0,0,0,324,327,1,0,0,0,325,326,5,87,0,
-        0,326,328,3,142,71,0,327,325,1,0,0,0,327,328,1,0,0,0,328,339,1,0,
-        0,0,329,330,5,157,0,0,330,335,3,22,11,0,331,332,5,5,0,0,332,334,
-        3,22,11,0,333,331,1,0,0,0,334,337,1,0,0,0,335,333,1,0,0,0,335,336,
-        1,0,0,0,336,339,1,0,0,0,337,335,1,0,0,0,338,293,1,0,0,0,338,329,
-        1,0,0,0,339,21,1,0,0,0,340,341,5,3,0,0,341,346,3,142,71,0,342,343,
-        5,5,0,0,343,345,3,142,71,0,344,342,1,0,0,0,345,348,1,0,0,0,346,344,
-        1,0,0,0,346,347,1,0,0,0,347,349,1,0,0,0,348,346,1,0,0,0,349,350,
-        5,4,0,0,350,23,1,0,0,0,351,363,5,6,0,0,352,353,3,158,79,0,353,354,
-        5,2,0,0,354,355,5,6,0,0,355,363,1,0,0,0,356,360,3,142,71,0,357,358,
-        5,36,0,0,358,361,3,156,78,0,359,361,3,160,80,0,360,357,1,0,0,0,360,
-        359,1,0,0,0,360,361,1,0,0,0,361,363,1,0,0,0,362,351,1,0,0,0,362,
-        352,1,0,0,0,362,356,1,0,0,0,363,25,1,0,0,0,364,372,3,32,16,0,365,
-        366,3,28,14,0,366,368,3,32,16,0,367,369,3,30,15,0,368,367,1,0,0,
-        0,368,369,1,0,0,0,369,371,1,0,0,0,370,365,1,0,0,0,371,374,1,0,0,
-        0,372,370,1,0,0,0,372,373,1,0,0,0,373,27,1,0,0,0,374,372,1,0,0,0,
-        375,397,5,5,0,0,376,378,5,110,0,0,377,376,1,0,0,0,377,378,1,0,0,
-        0,378,393,1,0,0,0,379,381,5,105,0,0,380,382,5,122,0,0,381,380,1,
-        0,0,0,381,382,1,0,0,0,382,394,1,0,0,0,383,385,5,137,0,0,384,386,
-        5,122,0,0,385,384,1,0,0,0,385,386,1,0,0,0,386,394,1,0,0,0,387,389,
-        5,83,0,0,388,390,5,122,0,0,389,388,1,0,0,0,389,390,1,0,0,0,390,394,
-        1,0,0,0,391,394,5,95,0,0,392,394,5,54,0,0,393,379,1,0,0,0,393,383,
-        1,0,0,0,393,387,1,0,0,0,393,391,1,0,0,0,393,392,1,0,0,0,393,394,
-        1,0,0,0,394,395,1,0,0,0,395,397,5,102,0,0,396,375,1,0,0,0,396,377,
-        1,0,0,0,397,29,1,0,0,0,398,399,5,119,0,0,399,413,3,142,71,0,400,
-        401,5,155,0,0,401,402,5,3,0,0,402,407,3,156,78,0,403,404,5,5,0,0,
-        404,406,3,156,78,0,405,403,1,0,0,0,406,409,1,0,0,0,407,405,1,0,0,
-        0,407,408,1,0,0,0,408,410,1,0,0,0,409,407,1,0,0,0,410,411,5,4,0,
-        0,411,413,1,0,0,0,412,398,1,0,0,0,412,400,1,0,0,0,413,31,1,0,0,0,
-        414,416,3,154,77,0,415,417,3,36,18,0,416,415,1,0,0,0,416,417,1,0,
-        0,0,417,421,1,0,0,0,418,419,5,36,0,0,419,422,3,156,78,0,420,422,
-        3,160,80,0,421,418,1,0,0,0,421,420,1,0,0,0,421,422,1,0,0,0,422,424,
-        1,0,0,0,423,425,3,34,17,0,424,423,1,0,0,0,424,425,1,0,0,0,425,457,
-        1,0,0,0,426,427,3,154,77,0,427,436,5,3,0,0,428,433,3,142,71,0,429,
-        430,5,5,0,0,430,432,3,142,71,0,431,429,1,0,0,0,432,435,1,0,0,0,433,
-        431,1,0,0,0,433,434,1,0,0,0,434,437,1,0,0,0,435,433,1,0,0,0,436,
-        428,1,0,0,0,436,437,1,0,0,0,437,438,1,0,0,0,438,442,5,4,0,0,439,
-        440,5,36,0,0,440,443,3,156,78,0,441,443,3,160,80,0,442,439,1,0,0,
-        0,442,441,1,0,0,0,442,443,1,0,0,0,443,457,1,0,0,0,444,445,5,3,0,
-        0,445,446,3,10,5,0,446,450,5,4,0,0,447,448,5,36,0,0,448,451,3,156,
-        78,0,449,451,3,160,80,0,450,447,1,0,0,0,450,449,1,0,0,0,450,451,
-        1,0,0,0,451,457,1,0,0,0,452,453,5,3,0,0,453,454,3,26,13,0,454,455,
-        5,4,0,0,455,457,1,0,0,0,456,414,1,0,0,0,456,426,1,0,0,0,456,444,
-        1,0,0,0,456,452,1,0,0,0,457,33,1,0,0,0,458,459,5,93,0,0,459,460,
-        5,43,0,0,460,464,3,156,78,0,461,462,5,112,0,0,462,464,5,93,0,0,463,
-        458,1,0,0,0,463,461,1,0,0,0,464,35,1,0,0,0,465,466,5,80,0,0,466,
-        468,5,179,0,0,467,465,1,0,0,0,467,468,1,0,0,0,468,469,1,0,0,0,469,
-        470,5,36,0,0,470,479,5,117,0,0,471,472,5,184,0,0,472,480,3,142,71,
-        0,473,474,5,149,0,0,474,480,3,142,71,0,475,476,5,177,0,0,476,480,
-        3,142,71,0,477,480,5,194,0,0,478,480,5,196,0,0,479,471,1,0,0,0,479,
-        473,1,0,0,0,479,475,1,0,0,0,479,477,1,0,0,0,479,478,1,0,0,0,480,
-        37,1,0,0,0,481,482,5,121,0,0,482,483,5,43,0,0,483,488,3,40,20,0,
-        484,485,5,5,0,0,485,487,3,40,20,0,486,484,1,0,0,0,487,490,1,0,0,
-        0,488,486,1,0,0,0,488,489,1,0,0,0,489,39,1,0,0,0,490,488,1,0,0,0,
-        491,493,3,142,71,0,492,494,7,1,0,0,493,492,1,0,0,0,493,494,1,0,0,
-        0,494,497,1,0,0,0,495,496,5,116,0,0,496,498,7,2,0,0,497,495,1,0,
-        0,0,497,498,1,0,0,0,498,41,1,0,0,0,499,500,5,107,0,0,500,503,3,142,
-        71,0,501,502,7,3,0,0,502,504,3,142,71,0,503,501,1,0,0,0,503,504,
-        1,0,0,0,504,43,1,0,0,0,505,508,5,96,0,0,506,507,5,120,0,0,507,509,
-        3,56,28,0,508,506,1,0,0,0,508,509,1,0,0,0,509,512,1,0,0,0,510,512,
-        5,134,0,0,511,505,1,0,0,0,511,510,1,0,0,0,512,513,1,0,0,0,513,514,
-        5,99,0,0,514,517,3,154,77,0,515,516,5,36,0,0,516,518,3,156,78,0,
-        517,515,1,0,0,0,517,518,1,0,0,0,518,530,1,0,0,0,519,520,5,3,0,0,
-        520,525,3,156,78,0,521,522,5,5,0,0,522,524,3,156,78,0,523,521,1,
-        0,0,0,524,527,1,0,0,0,525,523,1,0,0,0,525,526,1,0,0,0,526,528,1,
-        0,0,0,527,525,1,0,0,0,528,529,5,4,0,0,529,531,1,0,0,0,530,519,1,
-        0,0,0,530,531,1,0,0,0,531,541,1,0,0,0,532,536,3,10,5,0,533,535,3,
-        46,23,0,534,533,1,0,0,0,535,538,1,0,0,0,536,534,1,0,0,0,536,537,
-        1,0,0,0,537,542,1,0,0,0,538,536,1,0,0,0,539,540,5,59,0,0,540,542,
-        5,157,0,0,541,532,1,0,0,0,541,539,1,0,0,0,542,544,1,0,0,0,543,545,
-        3,50,25,0,544,543,1,0,0,0,544,545,1,0,0,0,545,45,1,0,0,0,546,547,
-        5,119,0,0,547,562,5,51,0,0,548,549,5,3,0,0,549,554,3,84,42,0,550,
-        551,5,5,0,0,551,553,3,84,42,0,552,550,1,0,0,0,553,556,1,0,0,0,554,
-        552,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,0,556,554,1,0,0,0,557,
-        560,5,4,0,0,558,559,5,161,0,0,559,561,3,142,71,0,560,558,1,0,0,0,
-        560,561,1,0,0,0,561,563,1,0,0,0,562,548,1,0,0,0,562,563,1,0,0,0,
-        563,564,1,0,0,0,564,580,5,66,0,0,565,581,5,113,0,0,566,567,5,154,
-        0,0,567,568,5,142,0,0,568,573,3,48,24,0,569,570,5,5,0,0,570,572,
-        3,48,24,0,571,569,1,0,0,0,572,575,1,0,0,0,573,571,1,0,0,0,573,574,
-        1,0,0,0,574,578,1,0,0,0,575,573,1,0,0,0,576,577,5,161,0,0,577,579,
-        3,142,71,0,578,576,1,0,0,0,578,579,1,0,0,0,579,581,1,0,0,0,580,565,
-        1,0,0,0,580,566,1,0,0,0,581,47,1,0,0,0,582,595,3,156,78,0,583,584,
-        5,3,0,0,584,589,3,156,78,0,585,586,5,5,0,0,586,588,3,156,78,0,587,
-        585,1,0,0,0,588,591,1,0,0,0,589,587,1,0,0,0,589,590,1,0,0,0,590,
-        592,1,0,0,0,591,589,1,0,0,0,592,593,5,4,0,0,593,595,1,0,0,0,594,
-        582,1,0,0,0,594,583,1,0,0,0,595,596,1,0,0,0,596,597,5,25,0,0,597,
-        598,3,142,71,0,598,49,1,0,0,0,599,600,5,136,0,0,600,605,3,24,12,
-        0,601,602,5,5,0,0,602,604,3,24,12,0,603,601,1,0,0,0,604,607,1,0,
-        0,0,605,603,1,0,0,0,605,606,1,0,0,0,606,51,1,0,0,0,607,605,1,0,0,
-        0,608,611,5,154,0,0,609,610,5,120,0,0,610,612,3,56,28,0,611,609,
-        1,0,0,0,611,612,1,0,0,0,612,613,1,0,0,0,613,616,3,154,77,0,614,615,
-        5,36,0,0,615,617,3,156,78,0,616,614,1,0,0,0,616,617,1,0,0,0,617,
-        619,1,0,0,0,618,620,3,34,17,0,619,618,1,0,0,0,619,620,1,0,0,0,620,
-        621,1,0,0,0,621,622,5,142,0,0,622,627,3,48,24,0,623,624,5,5,0,0,
-        624,626,3,48,24,0,625,623,1,0,0,0,626,629,1,0,0,0,627,625,1,0,0,
-        0,627,628,1,0,0,0,628,632,1,0,0,0,629,627,1,0,0,0,630,631,5,82,0,
-        0,631,633,3,26,13,0,632,630,1,0,0,0,632,633,1,0,0,0,633,636,1,0,
-        0,0,634,635,5,161,0,0,635,637,3,142,71,0,636,634,1,0,0,0,636,637,
-        1,0,0,0,637,639,1,0,0,0,638,640,3,50,25,0,639,638,1,0,0,0,639,640,
-        1,0,0,0,640,642,1,0,0,0,641,643,3,38,19,0,642,641,1,0,0,0,642,643,
-        1,0,0,0,643,645,1,0,0,0,644,646,3,42,21,0,645,644,1,0,0,0,645,646,
-        1,0,0,0,646,53,1,0,0,0,647,648,5,62,0,0,648,649,5,82,0,0,649,652,
-        3,154,77,0,650,651,5,36,0,0,651,653,3,156,78,0,652,650,1,0,0,0,652,
-        653,1,0,0,0,653,655,1,0,0,0,654,656,3,34,17,0,655,654,1,0,0,0,655,
-        656,1,0,0,0,656,659,1,0,0,0,657,658,5,161,0,0,658,660,3,142,71,0,
-        659,657,1,0,0,0,659,660,1,0,0,0,660,662,1,0,0,0,661,663,3,50,25,
-        0,662,661,1,0,0,0,662,663,1,0,0,0,663,665,1,0,0,0,664,666,3,38,19,
-        0,665,664,1,0,0,0,665,666,1,0,0,0,666,668,1,0,0,0,667,669,3,42,21,
-        0,668,667,1,0,0,0,668,669,1,0,0,0,669,55,1,0,0,0,670,671,7,4,0,0,
-        671,57,1,0,0,0,672,674,5,53,0,0,673,675,7,5,0,0,674,673,1,0,0,0,
-        674,675,1,0,0,0,675,676,1,0,0,0,676,680,5,144,0,0,677,678,5,88,0,
-        0,678,679,5,112,0,0,679,681,5,74,0,0,680,677,1,0,0,0,680,681,1,0,
-        0,0,681,682,1,0,0,0,682,718,3,154,77,0,683,684,5,3,0,0,684,689,3,
-        62,31,0,685,686,5,5,0,0,686,688,3,62,31,0,687,685,1,0,0,0,688,691,
-        1,0,0,0,689,687,1,0,0,0,689,690,1,0,0,0,690,703,1,0,0,0,691,689,
-        1,0,0,0,692,693,5,5,0,0,693,700,3,82,41,0,694,696,5,5,0,0,695,694,
-        1,0,0,0,695,696,1,0,0,0,696,697,1,0,0,0,697,699,3,82,41,0,698,695,
-        1,0,0,0,699,702,1,0,0,0,700,698,1,0,0,0,700,701,1,0,0,0,701,704,
-        1,0,0,0,702,700,1,0,0,0,703,692,1,0,0,0,703,704,1,0,0,0,704,705,
-        1,0,0,0,705,714,5,4,0,0,706,711,3,60,30,0,707,708,5,5,0,0,708,710,
-        3,60,30,0,709,707,1,0,0,0,710,713,1,0,0,0,711,709,1,0,0,0,711,712,
-        1,0,0,0,712,715,1,0,0,0,713,711,1,0,0,0,714,706,1,0,0,0,714,715,
-        1,0,0,0,715,719,1,0,0,0,716,717,5,36,0,0,717,719,3,10,5,0,718,683,
-        1,0,0,0,718,716,1,0,0,0,719,59,1,0,0,0,720,721,5,163,0,0,721,724,
-        3,156,78,0,722,724,3,156,78,0,723,720,1,0,0,0,723,722,1,0,0,0,724,
-        61,1,0,0,0,725,727,3,156,78,0,726,728,3,64,32,0,727,726,1,0,0,0,
-        727,728,1,0,0,0,728,732,1,0,0,0,729,731,3,68,34,0,730,729,1,0,0,
-        0,731,734,1,0,0,0,732,730,1,0,0,0,732,733,1,0,0,0,733,63,1,0,0,0,
-        734,732,1,0,0,0,735,737,3,156,78,0,736,735,1,0,0,0,737,738,1,0,0,
-        0,738,736,1,0,0,0,738,739,1,0,0,0,739,748,1,0,0,0,740,741,5,3,0,
-        0,741,744,3,66,33,0,742,743,5,5,0,0,743,745,3,66,33,0,744,742,1,
-        0,0,0,744,745,1,0,0,0,745,746,1,0,0,0,746,747,5,4,0,0,747,749,1,
-        0,0,0,748,740,1,0,0,0,748,749,1,0,0,0,749,65,1,0,0,0,750,752,7,6,
-        0,0,751,750,1,0,0,0,751,752,1,0,0,0,752,753,1,0,0,0,753,754,7,7,
-        0,0,754,67,1,0,0,0,755,756,5,52,0,0,756,758,3,156,78,0,757,755,1,
-        0,0,0,757,758,1,0,0,0,758,804,1,0,0,0,759,760,5,125,0,0,760,762,
-        5,103,0,0,761,763,7,1,0,0,762,761,1,0,0,0,762,763,1,0,0,0,763,765,
-        1,0,0,0,764,766,3,72,36,0,765,764,1,0,0,0,765,766,1,0,0,0,766,768,
-        1,0,0,0,767,769,5,39,0,0,768,767,1,0,0,0,768,769,1,0,0,0,769,805,
-        1,0,0,0,770,771,5,112,0,0,771,773,5,115,0,0,772,774,3,72,36,0,773,
-        772,1,0,0,0,773,774,1,0,0,0,774,805,1,0,0,0,775,777,5,115,0,0,776,
-        778,3,72,36,0,777,776,1,0,0,0,777,778,1,0,0,0,778,805,1,0,0,0,779,
-        781,5,153,0,0,780,782,3,72,36,0,781,780,1,0,0,0,781,782,1,0,0,0,
-        782,805,1,0,0,0,783,784,5,47,0,0,784,785,5,3,0,0,785,786,3,142,71,
-        0,786,787,5,4,0,0,787,805,1,0,0,0,788,789,5,59,0,0,789,805,3,70,
-        35,0,790,791,5,48,0,0,791,805,3,156,78,0,792,805,3,74,37,0,793,794,
-        5,84,0,0,794,796,5,33,0,0,795,793,1,0,0,0,795,796,1,0,0,0,796,797,
-        1,0,0,0,797,798,5,36,0,0,798,799,5,3,0,0,799,800,3,142,71,0,800,
-        802,5,4,0,0,801,803,7,8,0,0,802,801,1,0,0,0,802,803,1,0,0,0,803,
-        805,1,0,0,0,804,759,1,0,0,0,804,770,1,0,0,0,804,775,1,0,0,0,804,
-        779,1,0,0,0,804,783,1,0,0,0,804,788,1,0,0,0,804,790,1,0,0,0,804,
-        792,1,0,0,0,804,795,1,0,0,0,805,69,1,0,0,0,806,807,5,3,0,0,807,808,
-        3,142,71,0,808,809,5,4,0,0,809,824,1,0,0,0,810,812,7,6,0,0,811,810,
-        1,0,0,0,811,812,1,0,0,0,812,813,1,0,0,0,813,824,7,7,0,0,814,824,
-        5,194,0,0,815,824,5,195,0,0,816,824,5,115,0,0,817,824,5,151,0,0,
-        818,824,5,77,0,0,819,824,5,56,0,0,820,824,5,55,0,0,821,824,5,57,
-        0,0,822,824,3,158,79,0,823,806,1,0,0,0,823,811,1,0,0,0,823,814,1,
-        0,0,0,823,815,1,0,0,0,823,816,1,0,0,0,823,817,1,0,0,0,823,818,1,
-        0,0,0,823,819,1,0,0,0,823,820,1,0,0,0,823,821,1,0,0,0,823,822,1,
-        0,0,0,824,71,1,0,0,0,825,826,5,119,0,0,826,827,5,51,0,0,827,828,
-        3,56,28,0,828,73,1,0,0,0,829,830,5,129,0,0,830,842,3,156,78,0,831,
-        832,5,3,0,0,832,837,3,156,78,0,833,834,5,5,0,0,834,836,3,156,78,
-        0,835,833,1,0,0,0,836,839,1,0,0,0,837,835,1,0,0,0,837,838,1,0,0,
-        0,838,840,1,0,0,0,839,837,1,0,0,0,840,841,5,4,0,0,841,843,1,0,0,
-        0,842,831,1,0,0,0,842,843,1,0,0,0,843,847,1,0,0,0,844,846,3,76,38,
-        0,845,844,1,0,0,0,846,849,1,0,0,0,847,845,1,0,0,0,847,848,1,0,0,
-        0,848,851,1,0,0,0,849,847,1,0,0,0,850,852,3,80,40,0,851,850,1,0,
-        0,0,851,852,1,0,0,0,852,75,1,0,0,0,853,854,5,119,0,0,854,855,7,9,
-        0,0,855,859,3,78,39,0,856,857,5,108,0,0,857,859,3,156,78,0,858,853,
-        1,0,0,0,858,856,1,0,0,0,859,77,1,0,0,0,860,861,5,142,0,0,861,869,
-        5,115,0,0,862,863,5,142,0,0,863,869,5,59,0,0,864,869,5,44,0,0,865,
-        869,5,135,0,0,866,867,5,111,0,0,867,869,5,28,0,0,868,860,1,0,0,0,
-        868,862,1,0,0,0,868,864,1,0,0,0,868,865,1,0,0,0,868,866,1,0,0,0,
-        869,79,1,0,0,0,870,872,5,112,0,0,871,870,1,0,0,0,871,872,1,0,0,0,
-        872,873,1,0,0,0,873,876,5,60,0,0,874,875,5,94,0,0,875,877,7,10,0,
-        0,876,874,1,0,0,0,876,877,1,0,0,0,877,81,1,0,0,0,878,879,5,52,0,
-        0,879,881,3,156,78,0,880,878,1,0,0,0,880,881,1,0,0,0,881,935,1,0,
-        0,0,882,883,5,125,0,0,883,884,5,103,0,0,884,885,5,3,0,0,885,890,
-        3,84,42,0,886,887,5,5,0,0,887,889,3,84,42,0,888,886,1,0,0,0,889,
-        892,1,0,0,0,890,888,1,0,0,0,890,891,1,0,0,0,891,894,1,0,0,0,892,
-        890,1,0,0,0,893,895,5,39,0,0,894,893,1,0,0,0,894,895,1,0,0,0,895,
-        896,1,0,0,0,896,898,5,4,0,0,897,899,3,72,36,0,898,897,1,0,0,0,898,
-        899,1,0,0,0,899,936,1,0,0,0,900,901,5,153,0,0,901,902,5,3,0,0,902,
-        907,3,84,42,0,903,904,5,5,0,0,904,906,3,84,42,0,905,903,1,0,0,0,
-        906,909,1,0,0,0,907,905,1,0,0,0,907,908,1,0,0,0,908,910,1,0,0,0,
-        909,907,1,0,0,0,910,912,5,4,0,0,911,913,3,72,36,0,912,911,1,0,0,
-        0,912,913,1,0,0,0,913,936,1,0,0,0,914,915,5,47,0,0,915,916,5,3,0,
-        0,916,917,3,142,71,0,917,919,5,4,0,0,918,920,3,72,36,0,919,918,1,
-        0,0,0,919,920,1,0,0,0,920,936,1,0,0,0,921,922,5,81,0,0,922,923,5,
-        103,0,0,923,924,5,3,0,0,924,929,3,156,78,0,925,926,5,5,0,0,926,928,
-        3,156,78,0,927,925,1,0,0,0,928,931,1,0,0,0,929,927,1,0,0,0,929,930,
-        1,0,0,0,930,932,1,0,0,0,931,929,1,0,0,0,932,933,5,4,0,0,933,934,
-        3,74,37,0,934,936,1,0,0,0,935,882,1,0,0,0,935,900,1,0,0,0,935,914,
-        1,0,0,0,935,921,1,0,0,0,936,83,1,0,0,0,937,939,3,142,71,0,938,940,
-        7,1,0,0,939,938,1,0,0,0,939,940,1,0,0,0,940,85,1,0,0,0,941,943,5,
-        53,0,0,942,944,5,153,0,0,943,942,1,0,0,0,943,944,1,0,0,0,944,945,
-        1,0,0,0,945,949,5,92,0,0,946,947,5,88,0,0,947,948,5,112,0,0,948,
-        950,5,74,0,0,949,946,1,0,0,0,949,950,1,0,0,0,950,951,1,0,0,0,951,
-        952,3,154,77,0,952,953,5,119,0,0,953,954,3,156,78,0,954,955,5,3,
-        0,0,955,960,3,84,42,0,956,957,5,5,0,0,957,959,3,84,42,0,958,956,
-        1,0,0,0,959,962,1,0,0,0,960,958,1,0,0,0,960,961,1,0,0,0,961,963,
-        1,0,0,0,962,960,1,0,0,0,963,966,5,4,0,0,964,965,5,161,0,0,965,967,
-        3,142,71,0,966,964,1,0,0,0,966,967,1,0,0,0,967,87,1,0,0,0,968,970,
-        5,53,0,0,969,971,7,5,0,0,970,969,1,0,0,0,970,971,1,0,0,0,971,972,
-        1,0,0,0,972,976,5,158,0,0,973,974,5,88,0,0,974,975,5,112,0,0,975,
-        977,5,74,0,0,976,973,1,0,0,0,976,977,1,0,0,0,977,978,1,0,0,0,978,
-        990,3,154,77,0,979,980,5,3,0,0,980,985,3,156,78,0,981,982,5,5,0,
-        0,982,984,3,156,78,0,983,981,1,0,0,0,984,987,1,0,0,0,985,983,1,0,
-        0,0,985,986,1,0,0,0,986,988,1,0,0,0,987,985,1,0,0,0,988,989,5,4,
-        0,0,989,991,1,0,0,0,990,979,1,0,0,0,990,991,1,0,0,0,991,992,1,0,
-        0,0,992,993,5,36,0,0,993,994,3,10,5,0,994,89,1,0,0,0,995,997,5,53,
-        0,0,996,998,7,5,0,0,997,996,1,0,0,0,997,998,1,0,0,0,998,999,1,0,
-        0,0,999,1003,5,150,0,0,1000,1001,5,88,0,0,1001,1002,5,112,0,0,1002,
-        1004,5,74,0,0,1003,1000,1,0,0,0,1003,1004,1,0,0,0,1004,1005,1,0,
-        0,0,1005,1010,3,154,77,0,1006,1011,5,40,0,0,1007,1011,5,30,0,0,1008,
-        1009,5,97,0,0,1009,1011,5,117,0,0,1010,1006,1,0,0,0,1010,1007,1,
-        0,0,0,1010,1008,1,0,0,0,1010,1011,1,0,0,0,1011,1026,1,0,0,0,1012,
-        1027,5,62,0,0,1013,1027,5,96,0,0,1014,1024,5,154,0,0,1015,1016,5,
-        117,0,0,1016,1021,3,156,78,0,1017,1018,5,5,0,0,1018,1020,3,156,78,
-        0,1019,1017,1,0,0,0,1020,1023,1,0,0,0,1021,1019,1,0,0,0,1021,1022,
-        1,0,0,0,1022,1025,1,0,0,0,1023,1021,1,0,0,0,1024,1015,1,0,0,0,1024,
-        1025,1,0,0,0,1025,1027,1,0,0,0,1026,1012,1,0,0,0,1026,1013,1,0,0,
-        0,1026,1014,1,0,0,0,1027,1028,1,0,0,0,1028,1029,5,119,0,0,1029,1033,
-        3,154,77,0,1030,1031,5,80,0,0,1031,1032,5,68,0,0,1032,1034,5,139,
-        0,0,1033,1030,1,0,0,0,1033,1034,1,0,0,0,1034,1037,1,0,0,0,1035,1036,
-        5,160,0,0,1036,1038,3,142,71,0,1037,1035,1,0,0,0,1037,1038,1,0,0,
-        0,1038,1039,1,0,0,0,1039,1043,5,41,0,0,1040,1041,3,8,4,0,1041,1042,
-        5,1,0,0,1042,1044,1,0,0,0,1043,1040,1,0,0,0,1044,1045,1,0,0,0,1045,
-        1043,1,0,0,0,1045,1046,1,0,0,0,1046,1047,1,0,0,0,1047,1048,5,70,
-        0,0,1048,91,1,0,0,0,1049,1050,5,67,0,0,1050,1053,7,11,0,0,1051,1052,
-        5,88,0,0,1052,1054,5,74,0,0,1053,1051,1,0,0,0,1053,1054,1,0,0,0,
-        1054,1055,1,0,0,0,1055,1056,3,154,77,0,1056,93,1,0,0,0,1057,1058,
-        5,32,0,0,1058,1059,5,144,0,0,1059,1104,3,154,77,0,1060,1061,5,133,
-        0,0,1061,1062,5,148,0,0,1062,1105,3,156,78,0,1063,1065,5,133,0,0,
-        1064,1066,5,49,0,0,1065,1064,1,0,0,0,1065,1066,1,0,0,0,1066,1067,
-        1,0,0,0,1067,1068,3,156,78,0,1068,1069,5,148,0,0,1069,1070,3,156,
-        78,0,1070,1105,1,0,0,0,1071,1073,5,29,0,0,1072,1074,5,49,0,0,1073,
-        1072,1,0,0,0,1073,1074,1,0,0,0,1074,1075,1,0,0,0,1075,1105,3,62,
-        31,0,1076,1077,5,29,0,0,1077,1105,3,82,41,0,1078,1080,5,67,0,0,1079,
-        1081,5,49,0,0,1080,1079,1,0,0,0,1080,1081,1,0,0,0,1081,1084,1,0,
-        0,0,1082,1083,5,88,0,0,1083,1085,5,74,0,0,1084,1082,1,0,0,0,1084,
-        1085,1,0,0,0,1085,1086,1,0,0,0,1086,1105,3,156,78,0,1087,1088,5,
-        67,0,0,1088,1091,5,52,0,0,1089,1090,5,88,0,0,1090,1092,5,74,0,0,
-        1091,1089,1,0,0,0,1091,1092,1,0,0,0,1092,1093,1,0,0,0,1093,1105,
-        3,156,78,0,1094,1095,5,67,0,0,1095,1096,5,125,0,0,1096,1105,5,103,
-        0,0,1097,1099,5,32,0,0,1098,1100,5,49,0,0,1099,1098,1,0,0,0,1099,
-        1100,1,0,0,0,1100,1101,1,0,0,0,1101,1102,3,156,78,0,1102,1103,3,
-        96,48,0,1103,1105,1,0,0,0,1104,1060,1,0,0,0,1104,1063,1,0,0,0,1104,
-        1071,1,0,0,0,1104,1076,1,0,0,0,1104,1078,1,0,0,0,1104,1087,1,0,0,
-        0,1104,1094,1,0,0,0,1104,1097,1,0,0,0,1105,95,1,0,0,0,1106,1107,
-        5,142,0,0,1107,1109,5,170,0,0,1108,1106,1,0,0,0,1108,1109,1,0,0,
-        0,1109,1110,1,0,0,0,1110,1111,5,185,0,0,1111,1114,3,64,32,0,1112,
-        1113,5,155,0,0,1113,1115,3,142,71,0,1114,1112,1,0,0,0,1114,1115,
-        1,0,0,0,1115,1128,1,0,0,0,1116,1117,5,142,0,0,1117,1118,5,112,0,
-        0,1118,1128,5,115,0,0,1119,1120,5,67,0,0,1120,1121,5,112,0,0,1121,
-        1128,5,115,0,0,1122,1123,5,142,0,0,1123,1124,5,59,0,0,1124,1128,
-        3,70,35,0,1125,1126,5,67,0,0,1126,1128,5,59,0,0,1127,1108,1,0,0,
-        0,1127,1116,1,0,0,0,1127,1119,1,0,0,0,1127,1122,1,0,0,0,1127,1125,
-        1,0,0,0,1128,97,1,0,0,0,1129,1131,5,41,0,0,1130,1132,7,12,0,0,1131,
-        1130,1,0,0,0,1131,1132,1,0,0,0,1132,1137,1,0,0,0,1133,1135,5,149,
-        0,0,1134,1136,3,156,78,0,1135,1134,1,0,0,0,1135,1136,1,0,0,0,1136,
-        1138,1,0,0,0,1137,1133,1,0,0,0,1137,1138,1,0,0,0,1138,99,1,0,0,0,
-        1139,1141,7,13,0,0,1140,1142,5,149,0,0,1141,1140,1,0,0,0,1141,1142,
-        1,0,0,0,1142,101,1,0,0,0,1143,1145,5,138,0,0,1144,1146,5,149,0,0,
-        1145,1144,1,0,0,0,1145,1146,1,0,0,0,1146,1152,1,0,0,0,1147,1149,
-        5,148,0,0,1148,1150,5,140,0,0,1149,1148,1,0,0,0,1149,1150,1,0,0,
-        0,1150,1151,1,0,0,0,1151,1153,3,156,78,0,1152,1147,1,0,0,0,1152,
-        1153,1,0,0,0,1153,103,1,0,0,0,1154,1155,5,140,0,0,1155,1156,3,156,
-        78,0,1156,105,1,0,0,0,1157,1159,5,132,0,0,1158,1160,5,140,0,0,1159,
-        1158,1,0,0,0,1159,1160,1,0,0,0,1160,1161,1,0,0,0,1161,1162,3,156,
-        78,0,1162,107,1,0,0,0,1163,1164,5,124,0,0,1164,1171,3,154,77,0,1165,
-        1166,5,25,0,0,1166,1172,3,110,55,0,1167,1168,5,3,0,0,1168,1169,3,
-        110,55,0,1169,1170,5,4,0,0,1170,1172,1,0,0,0,1171,1165,1,0,0,0,1171,
-        1167,1,0,0,0,1171,1172,1,0,0,0,1172,109,1,0,0,0,1173,1179,3,66,33,
-        0,1174,1179,3,156,78,0,1175,1179,5,119,0,0,1176,1179,5,62,0,0,1177,
-        1179,5,59,0,0,1178,1173,1,0,0,0,1178,1174,1,0,0,0,1178,1175,1,0,
-        0,0,1178,1176,1,0,0,0,1178,1177,1,0,0,0,1179,111,1,0,0,0,1180,1182,
-        5,34,0,0,1181,1183,3,154,77,0,1182,1181,1,0,0,0,1182,1183,1,0,0,
-        0,1183,113,1,0,0,0,1184,1186,5,156,0,0,1185,1187,3,156,78,0,1186,
-        1185,1,0,0,0,1186,1187,1,0,0,0,1187,115,1,0,0,0,1188,1190,5,131,
-        0,0,1189,1191,3,154,77,0,1190,1189,1,0,0,0,1190,1191,1,0,0,0,1191,
-        117,1,0,0,0,1192,1193,5,186,0,0,1193,1194,5,164,0,0,1194,1196,3,
-        156,78,0,1195,1197,3,36,18,0,1196,1195,1,0,0,0,1196,1197,1,0,0,0,
-        1197,119,1,0,0,0,1198,1199,5,53,0,0,1199,1203,5,164,0,0,1200,1201,
-        5,88,0,0,1201,1202,5,112,0,0,1202,1204,5,74,0,0,1203,1200,1,0,0,
-        0,1203,1204,1,0,0,0,1204,1205,1,0,0,0,1205,1208,3,156,78,0,1206,
-        1207,5,82,0,0,1207,1209,3,156,78,0,1208,1206,1,0,0,0,1208,1209,1,
-        0,0,0,1209,1211,1,0,0,0,1210,1212,3,36,18,0,1211,1210,1,0,0,0,1211,
-        1212,1,0,0,0,1212,1215,1,0,0,0,1213,1214,5,175,0,0,1214,1216,5,173,
-        0,0,1215,1213,1,0,0,0,1215,1216,1,0,0,0,1216,1219,1,0,0,0,1217,1218,
-        5,167,0,0,1218,1220,5,194,0,0,1219,1217,1,0,0,0,1219,1220,1,0,0,
-        0,1220,121,1,0,0,0,1221,1222,5,67,0,0,1222,1225,5,164,0,0,1223,1224,
-        5,88,0,0,1224,1226,5,74,0,0,1225,1223,1,0,0,0,1225,1226,1,0,0,0,
-        1226,1227,1,0,0,0,1227,1228,3,156,78,0,1228,123,1,0,0,0,1229,1230,
-        5,32,0,0,1230,1231,5,164,0,0,1231,1241,3,156,78,0,1232,1233,5,142,
-        0,0,1233,1234,5,175,0,0,1234,1242,7,14,0,0,1235,1236,5,133,0,0,1236,
-        1237,5,148,0,0,1237,1242,3,156,78,0,1238,1239,5,142,0,0,1239,1240,
-        5,167,0,0,1240,1242,5,194,0,0,1241,1232,1,0,0,0,1241,1235,1,0,0,
-        0,1241,1238,1,0,0,0,1242,125,1,0,0,0,1243,1244,5,178,0,0,1244,1246,
-        7,15,0,0,1245,1247,3,36,18,0,1246,1245,1,0,0,0,1246,1247,1,0,0,0,
-        1247,127,1,0,0,0,1248,1249,5,53,0,0,1249,1250,5,181,0,0,1250,1253,
-        3,156,78,0,1251,1252,5,82,0,0,1252,1254,3,156,78,0,1253,1251,1,0,
-        0,0,1253,1254,1,0,0,0,1254,1256,1,0,0,0,1255,1257,3,36,18,0,1256,
-        1255,1,0,0,0,1256,1257,1,0,0,0,1257,1260,1,0,0,0,1258,1259,5,172,
-        0,0,1259,1261,5,194,0,0,1260,1258,1,0,0,0,1260,1261,1,0,0,0,1261,
-        129,1,0,0,0,1262,1263,5,67,0,0,1263,1266,5,181,0,0,1264,1265,5,88,
-        0,0,1265,1267,5,74,0,0,1266,1264,1,0,0,0,1266,1267,1,0,0,0,1267,
-        1268,1,0,0,0,1268,1269,3,156,78,0,1269,131,1,0,0,0,1270,1271,5,171,
-        0,0,1271,1272,5,164,0,0,1272,1275,3,156,78,0,1273,1274,5,99,0,0,
-        1274,1276,3,156,78,0,1275,1273,1,0,0,0,1275,1276,1,0,0,0,1276,1289,
-        1,0,0,0,1277,1278,5,162,0,0,1278,1279,5,3,0,0,1279,1284,3,134,67,
-        0,1280,1281,5,5,0,0,1281,1283,3,134,67,0,1282,1280,1,0,0,0,1283,
-        1286,1,0,0,0,1284,1282,1,0,0,0,1284,1285,1,0,0,0,1285,1287,1,0,0,
-        0,1286,1284,1,0,0,0,1287,1288,5,4,0,0,1288,1290,1,0,0,0,1289,1277,
-        1,0,0,0,1289,1290,1,0,0,0,1290,133,1,0,0,0,1291,1296,3,156,78,0,
-        1292,1294,5,25,0,0,1293,1292,1,0,0,0,1293,1294,1,0,0,0,1294,1295,
-        1,0,0,0,1295,1297,3,156,78,0,1296,1293,1,0,0,0,1296,1297,1,0,0,0,
-        1297,135,1,0,0,0,1298,1299,5,171,0,0,1299,1300,7,16,0,0,1300,137,
-        1,0,0,0,1301,1302,5,176,0,0,1302,1305,5,168,0,0,1303,1304,5,119,
-        0,0,1304,1306,3,154,77,0,1305,1303,1,0,0,0,1305,1306,1,0,0,0,1306,
-        1309,1,0,0,0,1307,1308,5,161,0,0,1308,1310,3,142,71,0,1309,1307,
-        1,0,0,0,1309,1310,1,0,0,0,1310,1311,1,0,0,0,1311,1312,5,155,0,0,
-        1312,1313,7,17,0,0,1313,139,1,0,0,0,1314,1315,5,166,0,0,1315,1328,
-        3,154,77,0,1316,1325,5,3,0,0,1317,1322,3,142,71,0,1318,1319,5,5,
-        0,0,1319,1321,3,142,71,0,1320,1318,1,0,0,0,1321,1324,1,0,0,0,1322,
-        1320,1,0,0,0,1322,1323,1,0,0,0,1323,1326,1,0,0,0,1324,1322,1,0,0,
-        0,1325,1317,1,0,0,0,1325,1326,1,0,0,0,1326,1327,1,0,0,0,1327,1329,
-        5,4,0,0,1328,1316,1,0,0,0,1328,1329,1,0,0,0,1329,141,1,0,0,0,1330,
-        1335,3,144,72,0,1331,1332,7,18,0,0,1332,1334,3,144,72,0,1333,1331,
-        1,0,0,0,1334,1337,1,0,0,0,1335,1333,1,0,0,0,1335,1336,1,0,0,0,1336,
-        143,1,0,0,0,1337,1335,1,0,0,0,1338,1339,6,72,-1,0,1339,1430,5,192,
-        0,0,1340,1430,5,194,0,0,1341,1430,5,115,0,0,1342,1430,5,193,0,0,
-        1343,1430,5,195,0,0,1344,1430,5,151,0,0,1345,1430,5,77,0,0,1346,
-        1430,5,56,0,0,1347,1430,5,55,0,0,1348,1430,5,57,0,0,1349,1430,5,
-        196,0,0,1350,1351,5,46,0,0,1351,1352,5,3,0,0,1352,1353,3,142,71,
-        0,1353,1355,5,36,0,0,1354,1356,3,64,32,0,1355,1354,1,0,0,0,1355,
-        1356,1,0,0,0,1356,1357,1,0,0,0,1357,1358,5,4,0,0,1358,1430,1,0,0,
-        0,1359,1361,5,45,0,0,1360,1362,3,142,71,0,1361,1360,1,0,0,0,1361,
-        1362,1,0,0,0,1362,1368,1,0,0,0,1363,1364,5,160,0,0,1364,1365,3,142,
-        71,0,1365,1366,5,147,0,0,1366,1367,3,142,71,0,1367,1369,1,0,0,0,
-        1368,1363,1,0,0,0,1369,1370,1,0,0,0,1370,1368,1,0,0,0,1370,1371,
-        1,0,0,0,1371,1374,1,0,0,0,1372,1373,5,69,0,0,1373,1375,3,142,71,
-        0,1374,1372,1,0,0,0,1374,1375,1,0,0,0,1375,1376,1,0,0,0,1376,1377,
-        5,70,0,0,1377,1430,1,0,0,0,1378,1379,5,74,0,0,1379,1380,5,3,0,0,
-        1380,1381,3,10,5,0,1381,1382,5,4,0,0,1382,1430,1,0,0,0,1383,1384,
-        5,127,0,0,1384,1389,5,3,0,0,1385,1390,5,89,0,0,1386,1387,7,19,0,
-        0,1387,1388,5,5,0,0,1388,1390,5,194,0,0,1389,1385,1,0,0,0,1389,1386,
-        1,0,0,0,1390,1391,1,0,0,0,1391,1430,5,4,0,0,1392,1393,3,162,81,0,
-        1393,1395,5,3,0,0,1394,1396,3,150,75,0,1395,1394,1,0,0,0,1395,1396,
-        1,0,0,0,1396,1397,1,0,0,0,1397,1399,5,4,0,0,1398,1400,3,152,76,0,
-        1399,1398,1,0,0,0,1399,1400,1,0,0,0,1400,1430,1,0,0,0,1401,1402,
-        5,3,0,0,1402,1403,3,10,5,0,1403,1404,5,4,0,0,1404,1430,1,0,0,0,1405,
-        1406,5,3,0,0,1406,1411,3,142,71,0,1407,1408,5,5,0,0,1408,1410,3,
-        142,71,0,1409,1407,1,0,0,0,1410,1413,1,0,0,0,1411,1409,1,0,0,0,1411,
-        1412,1,0,0,0,1412,1414,1,0,0,0,1413,1411,1,0,0,0,1414,1415,5,4,0,
-        0,1415,1430,1,0,0,0,1416,1423,3,158,79,0,1417,1418,5,2,0,0,1418,
-        1421,3,158,79,0,1419,1420,5,2,0,0,1420,1422,3,158,79,0,1421,1419,
-        1,0,0,0,1421,1422,1,0,0,0,1422,1424,1,0,0,0,1423,1417,1,0,0,0,1423,
-        1424,1,0,0,0,1424,1430,1,0,0,0,1425,1426,7,20,0,0,1426,1430,3,144,
-        72,11,1427,1428,5,112,0,0,1428,1430,3,144,72,1,1429,1338,1,0,0,0,
-        1429,1340,1,0,0,0,1429,1341,1,0,0,0,1429,1342,1,0,0,0,1429,1343,
-        1,0,0,0,1429,1344,1,0,0,0,1429,1345,1,0,0,0,1429,1346,1,0,0,0,1429,
-        1347,1,0,0,0,1429,1348,1,0,0,0,1429,1349,1,0,0,0,1429,1350,1,0,0,
-        0,1429,1359,1,0,0,0,1429,1378,1,0,0,0,1429,1383,1,0,0,0,1429,1392,
-        1,0,0,0,1429,1401,1,0,0,0,1429,1405,1,0,0,0,1429,1416,1,0,0,0,1429,
-        1425,1,0,0,0,1429,1427,1,0,0,0,1430,1479,1,0,0,0,1431,1432,10,9,
-        0,0,1432,1433,7,21,0,0,1433,1478,3,144,72,10,1434,1435,10,8,0,0,
-        1435,1436,7,22,0,0,1436,1478,3,144,72,9,1437,1438,10,7,0,0,1438,
-        1439,7,6,0,0,1439,1478,3,144,72,8,1440,1441,10,6,0,0,1441,1442,7,
-        23,0,0,1442,1478,3,144,72,7,1443,1444,10,5,0,0,1444,1445,5,71,0,
-        0,1445,1478,3,144,72,6,1446,1447,10,4,0,0,1447,1448,7,24,0,0,1448,
-        1478,3,144,72,5,1449,1458,10,3,0,0,1450,1459,3,146,73,0,1451,1453,
-        5,112,0,0,1452,1451,1,0,0,0,1452,1453,1,0,0,0,1453,1454,1,0,0,0,
-        1454,1455,5,42,0,0,1455,1456,3,144,72,0,1456,1457,5,35,0,0,1457,
-        1459,1,0,0,0,1458,1450,1,0,0,0,1458,1452,1,0,0,0,1459,1460,1,0,0,
-        0,1460,1461,3,144,72,4,1461,1478,1,0,0,0,1462,1463,10,10,0,0,1463,
-        1464,5,48,0,0,1464,1478,3,156,78,0,1465,1475,10,2,0,0,1466,1468,
-        5,112,0,0,1467,1466,1,0,0,0,1467,1468,1,0,0,0,1468,1469,1,0,0,0,
-        1469,1470,5,91,0,0,1470,1476,3,148,74,0,1471,1476,5,101,0,0,1472,
-        1476,5,114,0,0,1473,1474,5,112,0,0,1474,1476,5,115,0,0,1475,1467,
-        1,0,0,0,1475,1471,1,0,0,0,1475,1472,1,0,0,0,1475,1473,1,0,0,0,1476,
-        1478,1,0,0,0,1477,1431,1,0,0,0,1477,1434,1,0,0,0,1477,1437,1,0,0,
-        0,1477,1440,1,0,0,0,1477,1443,1,0,0,0,1477,1446,1,0,0,0,1477,1449,
-        1,0,0,0,1477,1462,1,0,0,0,1477,1465,1,0,0,0,1478,1481,1,0,0,0,1479,
-        1477,1,0,0,0,1479,1480,1,0,0,0,1480,145,1,0,0,0,1481,1479,1,0,0,
-        0,1482,1499,5,25,0,0,1483,1499,5,24,0,0,1484,1499,5,26,0,0,1485,
-        1499,5,20,0,0,1486,1488,5,100,0,0,1487,1489,5,112,0,0,1488,1487,
-        1,0,0,0,1488,1489,1,0,0,0,1489,1492,1,0,0,0,1490,1491,5,65,0,0,1491,
-        1493,5,82,0,0,1492,1490,1,0,0,0,1492,1493,1,0,0,0,1493,1499,1,0,
-        0,0,1494,1496,5,112,0,0,1495,1494,1,0,0,0,1495,1496,1,0,0,0,1496,
-        1497,1,0,0,0,1497,1499,7,25,0,0,1498,1482,1,0,0,0,1498,1483,1,0,
-        0,0,1498,1484,1,0,0,0,1498,1485,1,0,0,0,1498,1486,1,0,0,0,1498,1495,
-        1,0,0,0,1499,147,1,0,0,0,1500,1501,5,3,0,0,1501,1502,3,10,5,0,1502,
-        1503,5,4,0,0,1503,1532,1,0,0,0,1504,1513,5,3,0,0,1505,1510,3,142,
-        71,0,1506,1507,5,5,0,0,1507,1509,3,142,71,0,1508,1506,1,0,0,0,1509,
-        1512,1,0,0,0,1510,1508,1,0,0,0,1510,1511,1,0,0,0,1511,1514,1,0,0,
-        0,1512,1510,1,0,0,0,1513,1505,1,0,0,0,1513,1514,1,0,0,0,1514,1515,
-        1,0,0,0,1515,1532,5,4,0,0,1516,1529,3,154,77,0,1517,1526,5,3,0,0,
-        1518,1523,3,142,71,0,1519,1520,5,5,0,0,1520,1522,3,142,71,0,1521,
-        1519,1,0,0,0,1522,1525,1,0,0,0,1523,1521,1,0,0,0,1523,1524,1,0,0,
-        0,1524,1527,1,0,0,0,1525,1523,1,0,0,0,1526,1518,1,0,0,0,1526,1527,
-        1,0,0,0,1527,1528,1,0,0,0,1528,1530,5,4,0,0,1529,1517,1,0,0,0,1529,
-        1530,1,0,0,0,1530,1532,1,0,0,0,1531,1500,1,0,0,0,1531,1504,1,0,0,
-        0,1531,1516,1,0,0,0,1532,149,1,0,0,0,1533,1549,5,6,0,0,1534,1536,
-        7,0,0,0,1535,1534,1,0,0,0,1535,1536,1,0,0,0,1536,1537,1,0,0,0,1537,
-        1542,3,142,71,0,1538,1539,5,5,0,0,1539,1541,3,142,71,0,1540,1538,
-        1,0,0,0,1541,1544,1,0,0,0,1542,1540,1,0,0,0,1542,1543,1,0,0,0,1543,
-        1546,1,0,0,0,1544,1542,1,0,0,0,1545,1547,3,38,19,0,1546,1545,1,0,
-        0,0,1546,1547,1,0,0,0,1547,1549,1,0,0,0,1548,1533,1,0,0,0,1548,1535,
-        1,0,0,0,1549,151,1,0,0,0,1550,1551,5,78,0,0,1551,1552,5,3,0,0,1552,
-        1553,5,161,0,0,1553,1554,3,142,71,0,1554,1555,5,4,0,0,1555,153,1,
-        0,0,0,1556,1557,3,156,78,0,1557,1558,5,2,0,0,1558,1560,1,0,0,0,1559,
-        1556,1,0,0,0,1559,1560,1,0,0,0,1560,1561,1,0,0,0,1561,1562,3,156,
-        78,0,1562,155,1,0,0,0,1563,1564,7,26,0,0,1564,157,1,0,0,0,1565,1566,
-        7,27,0,0,1566,159,1,0,0,0,1567,1568,7,28,0,0,1568,161,1,0,0,0,1569,
-        1570,7,29,0,0,1570,163,1,0,0,0,232,165,169,173,184,186,217,220,226,
-        229,235,242,252,257,261,264,276,280,283,287,291,295,302,307,311,
-        320,323,327,335,338,346,360,362,368,372,377,381,385,389,393,396,
-        407,412,416,421,424,433,436,442,450,456,463,467,479,488,493,497,
-        503,508,511,517,525,530,536,541,544,554,560,562,573,578,580,589,
-        594,605,611,616,619,627,632,636,639,642,645,652,655,659,662,665,
-        668,674,680,689,695,700,703,711,714,718,723,727,732,738,744,748,
-        751,757,762,765,768,773,777,781,795,802,804,811,823,837,842,847,
-        851,858,868,871,876,880,890,894,898,907,912,919,929,935,939,943,
-        949,960,966,970,976,985,990,997,1003,1010,1021,1024,1026,1033,1037,
-        1045,1053,1065,1073,1080,1084,1091,1099,1104,1108,1114,1127,1131,
-        1135,1137,1141,1145,1149,1152,1159,1171,1178,1182,1186,1190,1196,
-        1203,1208,1211,1215,1219,1225,1241,1246,1253,1256,1260,1266,1275,
-        1284,1289,1293,1296,1305,1309,1322,1325,1328,1335,1355,1361,1370,
-        1374,1389,1395,1399,1411,1421,1423,1429,1452,1458,1467,1475,1477,
-        1479,1488,1492,1495,1498,1510,1513,1523,1526,1529,1531,1535,1542,
-        1546,1548,1559
+        78,2,79,7,79,2,80,7,80,2,81,7,81,2,82,7,82,2,83,7,83,2,84,7,84,2,
+        85,7,85,2,86,7,86,2,87,7,87,2,88,7,88,1,0,3,0,180,8,0,1,0,1,0,3,
+        0,184,8,0,5,0,186,8,0,10,0,12,0,189,9,0,1,0,1,0,1,1,1,1,1,1,1,2,
+        1,2,1,2,3,2,199,8,2,3,2,201,8,2,1,2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,
+        1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,1,3,
+        1,3,1,3,1,3,1,3,1,3,3,3,232,8,3,1,4,3,4,235,8,4,1,4,1,4,1,4,1,4,
+        3,4,241,8,4,1,5,3,5,244,8,5,1,5,1,5,1,6,1,6,3,6,250,8,6,1,6,1,6,
+        1,6,5,6,255,8,6,10,6,12,6,258,9,6,1,7,1,7,1,7,1,7,1,7,5,7,265,8,
+        7,10,7,12,7,268,9,7,1,7,1,7,3,7,272,8,7,1,7,1,7,3,7,276,8,7,1,7,
+        3,7,279,8,7,1,7,1,7,1,7,1,7,1,8,1,8,1,8,1,8,5,8,289,8,8,10,8,12,
+        8,292,9,8,1,8,3,8,295,8,8,1,8,3,8,298,8,8,1,9,1,9,3,9,302,8,9,1,
+        9,1,9,3,9,306,8,9,1,10,1,10,3,10,310,8,10,1,10,1,10,1,10,5,10,315,
+        8,10,10,10,12,10,318,9,10,1,10,1,10,3,10,322,8,10,1,10,1,10,3,10,
+        326,8,10,1,10,1,10,1,10,1,10,1,10,5,10,333,8,10,10,10,12,10,336,
+        9,10,3,10,338,8,10,1,10,1,10,3,10,342,8,10,1,10,1,10,1,10,1,10,5,
+        10,348,8,10,10,10,12,10,351,9,10,3,10,353,8,10,1,10,1,10,1,10,1,
+        10,5,10,359,8,10,10,10,12,10,362,9,10,3,10,364,8,10,1,11,1,11,1,
+        11,1,11,5,11,370,8,11,10,11,12,11,373,9,11,1,11,1,11,1,12,1,12,1,
+        12,1,12,1,12,1,12,1,12,1,12,1,12,3,12,386,8,12,3,12,388,8,12,1,13,
+        1,13,1,13,1,13,3,13,394,8,13,5,13,396,8,13,10,13,12,13,399,9,13,
+        1,14,1,14,3,14,403,8,14,1,14,1,14,3,14,407,8,14,1,14,1,14,3,14,411,
+        8,14,1,14,1,14,3,14,415,8,14,1,14,1,14,3,14,419,8,14,1,14,3,14,422,
+        8,14,1,15,1,15,1,15,1,15,1,15,1,15,1,15,5,15,431,8,15,10,15,12,15,
+        434,9,15,1,15,1,15,3,15,438,8,15,1,16,1,16,3,16,442,8,16,1,16,1,
+        16,1,16,3,16,447,8,16,1,16,3,16,450,8,16,1,16,1,16,1,16,1,16,1,16,
+        5,16,457,8,16,10,16,12,16,460,9,16,3,16,462,8,16,1,16,1,16,1,16,
+        1,16,3,16,468,8,16,1,16,1,16,1,16,1,16,1,16,1,16,3,16,476,8,16,1,
+        16,1,16,1,16,1,16,3,16,482,8,16,1,17,1,17,1,17,1,17,1,17,3,17,489,
+        8,17,1,18,1,18,3,18,493,8,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,
+        1,18,1,18,1,18,3,18,505,8,18,1,19,1,19,1,19,1,19,1,19,5,19,512,8,
+        19,10,19,12,19,515,9,19,1,20,1,20,3,20,519,8,20,1,20,1,20,3,20,523,
+        8,20,1,21,1,21,1,21,1,21,3,21,529,8,21,1,22,1,22,1,22,3,22,534,8,
+        22,1,22,3,22,537,8,22,1,22,1,22,1,22,1,22,3,22,543,8,22,1,22,1,22,
+        1,22,1,22,5,22,549,8,22,10,22,12,22,552,9,22,1,22,1,22,3,22,556,
+        8,22,1,22,1,22,5,22,560,8,22,10,22,12,22,563,9,22,1,22,1,22,3,22,
+        567,8,22,1,22,3,22,570,8,22,1,23,1,23,1,23,1,23,1,23,1,23,5,23,578,
+        8,23,10,23,12,23,581,9,23,1,23,1,23,1,23,3,23,586,8,23,3,23,588,
+        8,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,5,23,597,8,23,10,23,12,23,
+        600,9,23,1,23,1,23,3,23,604,8,23,3,23,606,8,23,1,24,1,24,1,24,1,
+        24,1,24,5,24,613,8,24,10,24,12,24,616,9,24,1,24,1,24,3,24,620,8,
+        24,1,24,1,24,1,24,1,25,1,25,1,25,1,25,5,25,629,8,25,10,25,12,25,
+        632,9,25,1,26,1,26,1,26,3,26,637,8,26,1,26,1,26,1,26,3,26,642,8,
+        26,1,26,3,26,645,8,26,1,26,1,26,1,26,1,26,5,26,651,8,26,10,26,12,
+        26,654,9,26,1,26,1,26,3,26,658,8,26,1,26,1,26,3,26,662,8,26,1,26,
+        3,26,665,8,26,1,26,3,26,668,8,26,1,26,3,26,671,8,26,1,27,1,27,1,
+        27,1,27,1,27,3,27,678,8,27,1,27,3,27,681,8,27,1,27,1,27,3,27,685,
+        8,27,1,27,3,27,688,8,27,1,27,3,27,691,8,27,1,27,3,27,694,8,27,1,
+        28,1,28,1,29,1,29,3,29,700,8,29,1,29,1,29,1,29,1,29,3,29,706,8,29,
+        1,29,1,29,1,29,1,29,1,29,5,29,713,8,29,10,29,12,29,716,9,29,1,29,
+        1,29,1,29,3,29,721,8,29,1,29,5,29,724,8,29,10,29,12,29,727,9,29,
+        3,29,729,8,29,1,29,1,29,1,29,1,29,5,29,735,8,29,10,29,12,29,738,
+        9,29,3,29,740,8,29,1,29,1,29,3,29,744,8,29,1,30,1,30,1,30,3,30,749,
+        8,30,1,31,1,31,3,31,753,8,31,1,31,5,31,756,8,31,10,31,12,31,759,
+        9,31,1,32,4,32,762,8,32,11,32,12,32,763,1,32,1,32,1,32,1,32,3,32,
+        770,8,32,1,32,1,32,3,32,774,8,32,1,33,3,33,777,8,33,1,33,1,33,1,
+        34,1,34,3,34,783,8,34,1,34,1,34,1,34,3,34,788,8,34,1,34,3,34,791,
+        8,34,1,34,3,34,794,8,34,1,34,1,34,1,34,3,34,799,8,34,1,34,1,34,3,
+        34,803,8,34,1,34,1,34,3,34,807,8,34,1,34,1,34,1,34,1,34,1,34,1,34,
+        1,34,1,34,1,34,1,34,1,34,1,34,3,34,821,8,34,1,34,1,34,1,34,1,34,
+        1,34,3,34,828,8,34,3,34,830,8,34,1,35,1,35,1,35,1,35,1,35,3,35,837,
+        8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,849,
+        8,35,1,36,1,36,1,36,1,36,1,37,1,37,1,37,1,37,1,37,1,37,5,37,861,
+        8,37,10,37,12,37,864,9,37,1,37,1,37,3,37,868,8,37,1,37,5,37,871,
+        8,37,10,37,12,37,874,9,37,1,37,3,37,877,8,37,1,38,1,38,1,38,1,38,
+        1,38,3,38,884,8,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,3,39,
+        894,8,39,1,40,3,40,897,8,40,1,40,1,40,1,40,3,40,902,8,40,1,41,1,
+        41,3,41,906,8,41,1,41,1,41,1,41,1,41,1,41,1,41,5,41,914,8,41,10,
+        41,12,41,917,9,41,1,41,3,41,920,8,41,1,41,1,41,3,41,924,8,41,1,41,
+        1,41,1,41,1,41,1,41,5,41,931,8,41,10,41,12,41,934,9,41,1,41,1,41,
+        3,41,938,8,41,1,41,1,41,1,41,1,41,1,41,3,41,945,8,41,1,41,1,41,1,
+        41,1,41,1,41,1,41,5,41,953,8,41,10,41,12,41,956,9,41,1,41,1,41,1,
+        41,3,41,961,8,41,1,42,1,42,3,42,965,8,42,1,43,1,43,3,43,969,8,43,
+        1,43,1,43,1,43,1,43,3,43,975,8,43,1,43,1,43,1,43,1,43,1,43,1,43,
+        1,43,5,43,984,8,43,10,43,12,43,987,9,43,1,43,1,43,1,43,3,43,992,
+        8,43,1,44,1,44,3,44,996,8,44,1,44,1,44,1,44,1,44,3,44,1002,8,44,
+        1,44,1,44,1,44,1,44,1,44,5,44,1009,8,44,10,44,12,44,1012,9,44,1,
+        44,1,44,3,44,1016,8,44,1,44,1,44,1,44,1,45,1,45,3,45,1023,8,45,1,
+        45,1,45,1,45,1,45,3,45,1029,8,45,1,45,1,45,1,45,1,45,1,45,3,45,1036,
+        8,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,5,45,1045,8,45,10,45,12,
+        45,1048,9,45,3,45,1050,8,45,3,45,1052,8,45,1,45,1,45,1,45,1,45,1,
+        45,3,45,1059,8,45,1,45,1,45,3,45,1063,8,45,1,45,1,45,1,45,1,45,4,
+        45,1069,8,45,11,45,12,45,1070,1,45,1,45,1,46,1,46,1,46,1,46,3,46,
+        1079,8,46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,
+        1091,8,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,1099,8,47,1,47,1,47,
+        1,47,1,47,1,47,3,47,1106,8,47,1,47,1,47,3,47,1110,8,47,1,47,1,47,
+        1,47,1,47,1,47,3,47,1117,8,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,
+        1125,8,47,1,47,1,47,1,47,3,47,1130,8,47,1,48,1,48,3,48,1134,8,48,
+        1,48,1,48,1,48,1,48,3,48,1140,8,48,1,48,1,48,1,48,1,48,1,48,1,48,
+        1,48,1,48,1,48,1,48,1,48,3,48,1153,8,48,1,49,1,49,3,49,1157,8,49,
+        1,49,1,49,3,49,1161,8,49,3,49,1163,8,49,1,50,1,50,3,50,1167,8,50,
+        1,51,1,51,3,51,1171,8,51,1,51,1,51,3,51,1175,8,51,1,51,3,51,1178,
+        8,51,1,52,1,52,1,52,1,53,1,53,3,53,1185,8,53,1,53,1,53,1,54,1,54,
+        1,54,1,54,1,54,1,54,1,54,1,54,3,54,1197,8,54,1,55,1,55,1,55,1,55,
+        1,55,3,55,1204,8,55,1,56,1,56,3,56,1208,8,56,1,57,1,57,3,57,1212,
+        8,57,1,58,1,58,3,58,1216,8,58,1,59,1,59,1,59,1,59,3,59,1222,8,59,
+        1,60,1,60,1,60,1,60,1,60,3,60,1229,8,60,1,60,1,60,1,60,3,60,1234,
+        8,60,1,60,3,60,1237,8,60,1,60,1,60,3,60,1241,8,60,1,60,1,60,3,60,
+        1245,8,60,1,61,1,61,1,61,1,61,3,61,1251,8,61,1,61,1,61,1,62,1,62,
+        1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,3,62,1267,8,62,
+        1,63,1,63,1,63,3,63,1272,8,63,1,64,1,64,1,64,1,64,1,64,3,64,1279,
+        8,64,1,64,3,64,1282,8,64,1,64,1,64,3,64,1286,8,64,1,65,1,65,1,65,
+        1,65,3,65,1292,8,65,1,65,1,65,1,66,1,66,1,66,1,66,1,66,3,66,1301,
+        8,66,1,66,1,66,1,66,1,66,1,66,5,66,1308,8,66,10,66,12,66,1311,9,
+        66,1,66,1,66,3,66,1315,8,66,1,67,1,67,3,67,1319,8,67,1,67,3,67,1322,
+        8,67,1,68,1,68,1,68,1,69,1,69,1,69,1,69,3,69,1331,8,69,1,69,1,69,
+        3,69,1335,8,69,1,69,1,69,1,69,1,70,1,70,1,70,1,70,1,70,1,70,5,70,
+        1346,8,70,10,70,12,70,1349,9,70,3,70,1351,8,70,1,70,3,70,1354,8,
+        70,1,71,1,71,1,71,5,71,1359,8,71,10,71,12,71,1362,9,71,1,72,1,72,
+        1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,
+        1,72,1,72,3,72,1381,8,72,1,72,1,72,1,72,1,72,3,72,1387,8,72,1,72,
+        1,72,1,72,1,72,1,72,4,72,1394,8,72,11,72,12,72,1395,1,72,1,72,3,
+        72,1400,8,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,
+        72,1,72,1,72,3,72,1415,8,72,1,72,1,72,1,72,1,72,3,72,1421,8,72,1,
+        72,1,72,3,72,1425,8,72,1,72,3,72,1428,8,72,1,72,1,72,1,72,1,72,1,
+        72,1,72,1,72,1,72,5,72,1438,8,72,10,72,12,72,1441,9,72,1,72,1,72,
+        1,72,1,72,1,72,1,72,1,72,3,72,1450,8,72,3,72,1452,8,72,1,72,1,72,
+        1,72,1,72,3,72,1458,8,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,
+        1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,1,72,
+        3,72,1481,8,72,1,72,1,72,1,72,1,72,3,72,1487,8,72,1,72,1,72,1,72,
+        1,72,1,72,1,72,1,72,3,72,1496,8,72,1,72,1,72,1,72,1,72,1,72,1,72,
+        3,72,1504,8,72,5,72,1506,8,72,10,72,12,72,1509,9,72,1,73,1,73,1,
+        73,1,73,1,73,1,73,3,73,1517,8,73,1,73,1,73,3,73,1521,8,73,1,73,3,
+        73,1524,8,73,1,73,3,73,1527,8,73,1,74,1,74,1,74,1,74,1,74,1,74,1,
+        74,1,74,5,74,1537,8,74,10,74,12,74,1540,9,74,3,74,1542,8,74,1,74,
+        1,74,1,74,1,74,1,74,1,74,5,74,1550,8,74,10,74,12,74,1553,9,74,3,
+        74,1555,8,74,1,74,3,74,1558,8,74,3,74,1560,8,74,1,75,1,75,3,75,1564,
+        8,75,1,75,1,75,1,75,5,75,1569,8,75,10,75,12,75,1572,9,75,1,75,3,
+        75,1575,8,75,3,75,1577,8,75,1,76,1,76,1,76,1,76,1,76,1,76,1,77,1,
+        77,1,77,1,77,1,77,1,77,3,77,1591,8,77,1,78,1,78,1,78,1,78,1,78,1,
+        78,1,79,3,79,1600,8,79,1,79,1,79,1,79,1,79,1,79,5,79,1607,8,79,10,
+        79,12,79,1610,9,79,3,79,1612,8,79,1,79,3,79,1615,8,79,1,79,3,79,
+        1618,8,79,1,80,1,80,1,80,1,80,1,80,1,80,1,80,3,80,1627,8,80,1,80,
+        3,80,1630,8,80,1,81,1,81,1,81,1,81,1,81,1,81,1,81,3,81,1639,8,81,
+        1,82,1,82,1,82,1,82,1,82,1,82,1,82,3,82,1648,8,82,1,83,1,83,1,83,
+        1,83,1,83,1,83,1,83,3,83,1657,8,83,1,84,1,84,1,84,3,84,1662,8,84,
+        1,84,1,84,1,85,1,85,1,86,1,86,1,87,1,87,1,88,1,88,1,88,0,1,144,89,
+        0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,
+        46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,
+        90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,
+        126,128,130,132,134,136,138,140,142,144,146,148,150,152,154,156,
+        158,160,162,164,166,168,170,172,174,176,0,32,2,0,31,31,65,65,2,0,
+        37,37,63,63,2,0,79,79,104,104,2,0,5,5,118,118,5,0,27,27,76,76,89,
+        89,134,134,138,138,1,0,145,146,2,0,7,7,10,10,1,0,205,206,2,0,143,
+        143,159,159,2,0,62,62,154,154,2,0,61,61,90,90,4,0,92,92,144,144,
+        150,150,158,158,3,0,61,61,73,73,90,90,2,0,50,50,70,70,2,0,173,173,
+        187,187,3,0,165,165,180,180,182,182,2,0,27,27,169,169,2,0,174,174,
+        183,183,2,0,35,35,120,120,3,0,27,27,76,76,138,138,2,0,7,7,10,11,
+        2,0,8,9,12,12,2,0,6,6,13,14,1,0,15,18,2,0,19,19,21,23,4,0,85,85,
+        106,106,108,108,130,130,2,0,191,191,196,197,2,0,190,190,195,195,
+        34,0,27,28,30,30,33,34,37,38,40,41,43,44,46,46,49,51,54,58,61,61,
+        63,64,66,66,68,68,70,70,73,73,75,80,83,85,88,90,94,95,97,97,103,
+        106,108,111,116,118,122,124,126,128,130,135,137,140,143,143,145,
+        146,149,151,156,156,158,159,162,204,207,207,33,0,27,28,30,30,33,
+        34,37,38,40,41,43,44,46,46,49,51,54,58,61,61,63,64,66,66,68,68,70,
+        70,73,73,75,80,83,85,88,90,94,95,97,97,103,106,108,111,116,118,122,
+        124,126,128,130,135,137,140,143,143,145,146,149,151,156,156,158,
+        159,162,204,38,0,27,28,30,30,33,34,37,38,40,41,43,44,46,46,49,51,
+        55,58,61,61,63,64,66,66,68,68,70,70,73,73,75,80,84,85,88,90,94,94,
+        97,97,103,104,106,106,108,109,111,111,116,118,123,124,126,128,130,
+        135,138,140,143,143,145,146,149,151,156,156,158,159,162,192,194,
+        199,201,204,207,207,37,0,27,28,30,30,33,34,37,38,40,41,43,44,49,
+        51,54,54,58,58,61,61,63,64,66,66,68,68,70,70,73,73,75,76,78,80,83,
+        85,88,90,94,95,97,97,103,106,108,111,116,118,122,124,126,126,128,
+        128,130,135,137,140,143,143,145,146,149,150,156,156,158,159,162,
+        192,194,199,201,204,1947,0,179,1,0,0,0,2,192,1,0,0,0,4,200,1,0,0,
+        0,6,231,1,0,0,0,8,234,1,0,0,0,10,243,1,0,0,0,12,247,1,0,0,0,14,259,
+        1,0,0,0,16,284,1,0,0,0,18,305,1,0,0,0,20,363,1,0,0,0,22,365,1,0,
+        0,0,24,387,1,0,0,0,26,389,1,0,0,0,28,421,1,0,0,0,30,437,1,0,0,0,
+        32,481,1,0,0,0,34,488,1,0,0,0,36,492,1,0,0,0,38,506,1,0,0,0,40,516,
+        1,0,0,0,42,524,1,0,0,0,44,536,1,0,0,0,46,571,1,0,0,0,48,619,1,0,
+        0,0,50,624,1,0,0,0,52,633,1,0,0,0,54,672,1,0,0,0,56,695,1,0,0,0,
+        58,697,1,0,0,0,60,748,1,0,0,0,62,750,1,0,0,0,64,761,1,0,0,0,66,776,
+        1,0,0,0,68,782,1,0,0,0,70,848,1,0,0,0,72,850,1,0,0,0,74,854,1,0,
+        0,0,76,883,1,0,0,0,78,893,1,0,0,0,80,896,1,0,0,0,82,905,1,0,0,0,
+        84,962,1,0,0,0,86,966,1,0,0,0,88,993,1,0,0,0,90,1020,1,0,0,0,92,
+        1074,1,0,0,0,94,1082,1,0,0,0,96,1152,1,0,0,0,98,1154,1,0,0,0,100,
+        1164,1,0,0,0,102,1168,1,0,0,0,104,1179,1,0,0,0,106,1182,1,0,0,0,
+        108,1188,1,0,0,0,110,1203,1,0,0,0,112,1205,1,0,0,0,114,1209,1,0,
+        0,0,116,1213,1,0,0,0,118,1217,1,0,0,0,120,1223,1,0,0,0,122,1246,
+        1,0,0,0,124,1254,1,0,0,0,126,1268,1,0,0,0,128,1273,1,0,0,0,130,1287,
+        1,0,0,0,132,1295,1,0,0,0,134,1316,1,0,0,0,136,1323,1,0,0,0,138,1326,
+        1,0,0,0,140,1339,1,0,0,0,142,1355,1,0,0,0,144,1457,1,0,0,0,146,1526,
+        1,0,0,0,148,1559,1,0,0,0,150,1576,1,0,0,0,152,1578,1,0,0,0,154,1584,
+        1,0,0,0,156,1592,1,0,0,0,158,1599,1,0,0,0,160,1619,1,0,0,0,162,1638,
+        1,0,0,0,164,1647,1,0,0,0,166,1649,1,0,0,0,168,1661,1,0,0,0,170,1665,
+        1,0,0,0,172,1667,1,0,0,0,174,1669,1,0,0,0,176,1671,1,0,0,0,178,180,
+        3,4,2,0,179,178,1,0,0,0,179,180,1,0,0,0,180,187,1,0,0,0,181,183,
+        5,1,0,0,182,184,3,4,2,0,183,182,1,0,0,0,183,184,1,0,0,0,184,186,
+        1,0,0,0,185,181,1,0,0,0,186,189,1,0,0,0,187,185,1,0,0,0,187,188,
+        1,0,0,0,188,190,1,0,0,0,189,187,1,0,0,0,190,191,5,0,0,1,191,1,1,
+        0,0,0,192,193,3,142,71,0,193,194,5,0,0,1,194,3,1,0,0,0,195,198,5,
+        75,0,0,196,197,5,126,0,0,197,199,5,123,0,0,198,196,1,0,0,0,198,199,
+        1,0,0,0,199,201,1,0,0,0,200,195,1,0,0,0,200,201,1,0,0,0,201,202,
+        1,0,0,0,202,203,3,6,3,0,203,5,1,0,0,0,204,232,3,8,4,0,205,232,3,
+        58,29,0,206,232,3,86,43,0,207,232,3,88,44,0,208,232,3,90,45,0,209,
+        232,3,120,60,0,210,232,3,128,64,0,211,232,3,92,46,0,212,232,3,122,
+        61,0,213,232,3,130,65,0,214,232,3,94,47,0,215,232,3,124,62,0,216,
+        232,3,98,49,0,217,232,3,100,50,0,218,232,3,102,51,0,219,232,3,104,
+        52,0,220,232,3,106,53,0,221,232,3,108,54,0,222,232,3,112,56,0,223,
+        232,3,114,57,0,224,232,3,116,58,0,225,232,3,118,59,0,226,232,3,126,
+        63,0,227,232,3,132,66,0,228,232,3,136,68,0,229,232,3,138,69,0,230,
+        232,3,140,70,0,231,204,1,0,0,0,231,205,1,0,0,0,231,206,1,0,0,0,231,
+        207,1,0,0,0,231,208,1,0,0,0,231,209,1,0,0,0,231,210,1,0,0,0,231,
+        211,1,0,0,0,231,212,1,0,0,0,231,213,1,0,0,0,231,214,1,0,0,0,231,
+        215,1,0,0,0,231,216,1,0,0,0,231,217,1,0,0,0,231,218,1,0,0,0,231,
+        219,1,0,0,0,231,220,1,0,0,0,231,221,1,0,0,0,231,222,1,0,0,0,231,
+        223,1,0,0,0,231,224,1,0,0,0,231,225,1,0,0,0,231,226,1,0,0,0,231,
+        227,1,0,0,0,231,228,1,0,0,0,231,229,1,0,0,0,231,230,1,0,0,0,232,
+        7,1,0,0,0,233,235,3,12,6,0,234,233,1,0,0,0,234,235,1,0,0,0,235,240,
+        1,0,0,0,236,241,3,16,8,0,237,241,3,44,22,0,238,241,3,52,26,0,239,
+        241,3,54,27,0,240,236,1,0,0,0,240,237,1,0,0,0,240,238,1,0,0,0,240,
+        239,1,0,0,0,241,9,1,0,0,0,242,244,3,12,6,0,243,242,1,0,0,0,243,244,
+        1,0,0,0,244,245,1,0,0,0,245,246,3,16,8,0,246,11,1,0,0,0,247,249,
+        5,162,0,0,248,250,5,128,0,0,249,248,1,0,0,0,249,250,1,0,0,0,250,
+        251,1,0,0,0,251,256,3,14,7,0,252,253,5,5,0,0,253,255,3,14,7,0,254,
+        252,1,0,0,0,255,258,1,0,0,0,256,254,1,0,0,0,256,257,1,0,0,0,257,
+        13,1,0,0,0,258,256,1,0,0,0,259,271,3,170,85,0,260,261,5,3,0,0,261,
+        266,3,170,85,0,262,263,5,5,0,0,263,265,3,170,85,0,264,262,1,0,0,
+        0,265,268,1,0,0,0,266,264,1,0,0,0,266,267,1,0,0,0,267,269,1,0,0,
+        0,268,266,1,0,0,0,269,270,5,4,0,0,270,272,1,0,0,0,271,260,1,0,0,
+        0,271,272,1,0,0,0,272,273,1,0,0,0,273,278,5,36,0,0,274,276,5,112,
+        0,0,275,274,1,0,0,0,275,276,1,0,0,0,276,277,1,0,0,0,277,279,5,109,
+        0,0,278,275,1,0,0,0,278,279,1,0,0,0,279,280,1,0,0,0,280,281,5,3,
+        0,0,281,282,3,10,5,0,282,283,5,4,0,0,283,15,1,0,0,0,284,290,3,20,
+        10,0,285,286,3,18,9,0,286,287,3,20,10,0,287,289,1,0,0,0,288,285,
+        1,0,0,0,289,292,1,0,0,0,290,288,1,0,0,0,290,291,1,0,0,0,291,294,
+        1,0,0,0,292,290,1,0,0,0,293,295,3,38,19,0,294,293,1,0,0,0,294,295,
+        1,0,0,0,295,297,1,0,0,0,296,298,3,42,21,0,297,296,1,0,0,0,297,298,
+        1,0,0,0,298,17,1,0,0,0,299,301,5,152,0,0,300,302,5,31,0,0,301,300,
+        1,0,0,0,301,302,1,0,0,0,302,306,1,0,0,0,303,306,5,98,0,0,304,306,
+        5,72,0,0,305,299,1,0,0,0,305,303,1,0,0,0,305,304,1,0,0,0,306,19,
+        1,0,0,0,307,309,5,141,0,0,308,310,7,0,0,0,309,308,1,0,0,0,309,310,
+        1,0,0,0,310,311,1,0,0,0,311,316,3,24,12,0,312,313,5,5,0,0,313,315,
+        3,24,12,0,314,312,1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,0,316,317,
+        1,0,0,0,317,321,1,0,0,0,318,316,1,0,0,0,319,320,5,82,0,0,320,322,
+        3,26,13,0,321,319,1,0,0,0,321,322,1,0,0,0,322,325,1,0,0,0,323,324,
+        5,161,0,0,324,326,3,142,71,0,325,323,1,0,0,0,325,326,1,0,0,0,326,
+        337,1,0,0,0,327,328,5,86,0,0,328,329,5,43,0,0,329,334,3,142,71,0,
+        330,331,5,5,0,0,331,333,3,142,71,0,332,330,1,0,0,0,333,336,1,0,0,
+        0,334,332,1,0,0,0,334,335,1,0,0,0,335,338,1,0,0,0,336,334,1,0,0,
+        0,337,327,1,0,0,0,337,338,1,0,0,0,338,341,1,0,0,0,339,340,5,87,0,
+        0,340,342,3,142,71,0,341,339,1,0,0,0,341,342,1,0,0,0,342,352,1,0,
+        0,0,343,344,5,200,0,0,344,349,3,156,78,0,345,346,5,5,0,0,346,348,
+        3,156,78,0,347,345,1,0,0,0,348,351,1,0,0,0,349,347,1,0,0,0,349,350,
+        1,0,0,0,350,353,1,0,0,0,351,349,1,0,0,0,352,343,1,0,0,0,352,353,
+        1,0,0,0,353,364,1,0,0,0,354,355,5,157,0,0,355,360,3,22,11,0,356,
+        357,5,5,0,0,357,359,3,22,11,0,358,356,1,0,0,0,359,362,1,0,0,0,360,
+        358,1,0,0,0,360,361,1,0,0,0,361,364,1,0,0,0,362,360,1,0,0,0,363,
+        307,1,0,0,0,363,354,1,0,0,0,364,21,1,0,0,0,365,366,5,3,0,0,366,371,
+        3,142,71,0,367,368,5,5,0,0,368,370,3,142,71,0,369,367,1,0,0,0,370,
+        373,1,0,0,0,371,369,1,0,0,0,371,372,1,0,0,0,372,374,1,0,0,0,373,
+        371,1,0,0,0,374,375,5,4,0,0,375,23,1,0,0,0,376,388,5,6,0,0,377,378,
+        3,172,86,0,378,379,5,2,0,0,379,380,5,6,0,0,380,388,1,0,0,0,381,385,
+        3,142,71,0,382,383,5,36,0,0,383,386,3,170,85,0,384,386,3,174,87,
+        0,385,382,1,0,0,0,385,384,1,0,0,0,385,386,1,0,0,0,386,388,1,0,0,
+        0,387,376,1,0,0,0,387,377,1,0,0,0,387,381,1,0,0,0,388,25,1,0,0,0,
+        389,397,3,32,16,0,390,391,3,28,14,0,391,393,3,32,16,0,392,394,3,
+        30,15,0,393,392,1,0,0,0,393,394,1,0,0,0,394,396,1,0,0,0,395,390,
+        1,0,0,0,396,399,1,0,0,0,397,395,1,0,0,0,397,398,1,0,0,0,398,27,1,
+        0,0,0,399,397,1,0,0,0,400,422,5,5,0,0,401,403,5,110,0,0,402,401,
+        1,0,0,0,402,403,1,0,0,0,403,418,1,0,0,0,404,406,5,105,0,0,405,407,
+        5,122,0,0,406,405,1,0,0,0,406,407,1,0,0,0,407,419,1,0,0,0,408,410,
+        5,137,0,0,409,411,5,122,0,0,410,409,1,0,0,0,410,411,1,0,0,0,411,
+        419,1,0,0,0,412,414,5,83,0,0,413,415,5,122,0,0,414,413,1,0,0,0,414,
+        415,1,0,0,0,415,419,1,0,0,0,416,419,5,95,0,0,417,419,5,54,0,0,418,
+        404,1,0,0,0,418,408,1,0,0,0,418,412,1,0,0,0,418,416,1,0,0,0,418,
+        417,1,0,0,0,418,419,1,0,0,0,419,420,1,0,0,0,420,422,5,102,0,0,421,
+        400,1,0,0,0,421,402,1,0,0,0,422,29,1,0,0,0,423,424,5,119,0,0,424,
+        438,3,142,71,0,425,426,5,155,0,0,426,427,5,3,0,0,427,432,3,170,85,
+        0,428,429,5,5,0,0,429,431,3,170,85,0,430,428,1,0,0,0,431,434,1,0,
+        0,0,432,430,1,0,0,0,432,433,1,0,0,0,433,435,1,0,0,0,434,432,1,0,
+        0,0,435,436,5,4,0,0,436,438,1,0,0,0,437,423,1,0,0,0,437,425,1,0,
+        0,0,438,31,1,0,0,0,439,441,3,168,84,0,440,442,3,36,18,0,441,440,
+        1,0,0,0,441,442,1,0,0,0,442,446,1,0,0,0,443,444,5,36,0,0,444,447,
+        3,170,85,0,445,447,3,174,87,0,446,443,1,0,0,0,446,445,1,0,0,0,446,
+        447,1,0,0,0,447,449,1,0,0,0,448,450,3,34,17,0,449,448,1,0,0,0,449,
+        450,1,0,0,0,450,482,1,0,0,0,451,452,3,168,84,0,452,461,5,3,0,0,453,
+        458,3,142,71,0,454,455,5,5,0,0,455,457,3,142,71,0,456,454,1,0,0,
+        0,457,460,1,0,0,0,458,456,1,0,0,0,458,459,1,0,0,0,459,462,1,0,0,
+        0,460,458,1,0,0,0,461,453,1,0,0,0,461,462,1,0,0,0,462,463,1,0,0,
+        0,463,467,5,4,0,0,464,465,5,36,0,0,465,468,3,170,85,0,466,468,3,
+        174,87,0,467,464,1,0,0,0,467,466,1,0,0,0,467,468,1,0,0,0,468,482,
+        1,0,0,0,469,470,5,3,0,0,470,471,3,10,5,0,471,475,5,4,0,0,472,473,
+        5,36,0,0,473,476,3,170,85,0,474,476,3,174,87,0,475,472,1,0,0,0,475,
+        474,1,0,0,0,475,476,1,0,0,0,476,482,1,0,0,0,477,478,5,3,0,0,478,
+        479,3,26,13,0,479,480,5,4,0,0,480,482,1,0,0,0,481,439,1,0,0,0,481,
+        451,1,0,0,0,481,469,1,0,0,0,481,477,1,0,0,0,482,33,1,0,0,0,483,484,
+        5,93,0,0,484,485,5,43,0,0,485,489,3,170,85,0,486,487,5,112,0,0,487,
+        489,5,93,0,0,488,483,1,0,0,0,488,486,1,0,0,0,489,35,1,0,0,0,490,
+        491,5,80,0,0,491,493,5,179,0,0,492,490,1,0,0,0,492,493,1,0,0,0,493,
+        494,1,0,0,0,494,495,5,36,0,0,495,504,5,117,0,0,496,497,5,184,0,0,
+        497,505,3,142,71,0,498,499,5,149,0,0,499,505,3,142,71,0,500,501,
+        5,177,0,0,501,505,3,142,71,0,502,505,5,207,0,0,503,505,5,209,0,0,
+        504,496,1,0,0,0,504,498,1,0,0,0,504,500,1,0,0,0,504,502,1,0,0,0,
+        504,503,1,0,0,0,505,37,1,0,0,0,506,507,5,121,0,0,507,508,5,43,0,
+        0,508,513,3,40,20,0,509,510,5,5,0,0,510,512,3,40,20,0,511,509,1,
+        0,0,0,512,515,1,0,0,0,513,511,1,0,0,0,513,514,1,0,0,0,514,39,1,0,
+        0,0,515,513,1,0,0,0,516,518,3,142,71,0,517,519,7,1,0,0,518,517,1,
+        0,0,0,518,519,1,0,0,0,519,522,1,0,0,0,520,521,5,116,0,0,521,523,
+        7,2,0,0,522,520,1,0,0,0,522,523,1,0,0,0,523,41,1,0,0,0,524,525,5,
+        107,0,0,525,528,3,142,71,0,526,527,7,3,0,0,527,529,3,142,71,0,528,
+        526,1,0,0,0,528,529,1,0,0,0,529,43,1,0,0,0,530,533,5,96,0,0,531,
+        532,5,120,0,0,532,534,3,56,28,0,533,531,1,0,0,0,533,534,1,0,0,0,
+        534,537,1,0,0,0,535,537,5,134,0,0,536,530,1,0,0,0,536,535,1,0,0,
+        0,537,538,1,0,0,0,538,539,5,99,0,0,539,542,3,168,84,0,540,541,5,
+        36,0,0,541,543,3,170,85,0,542,540,1,0,0,0,542,543,1,0,0,0,543,555,
+        1,0,0,0,544,545,5,3,0,0,545,550,3,170,85,0,546,547,5,5,0,0,547,549,
+        3,170,85,0,548,546,1,0,0,0,549,552,1,0,0,0,550,548,1,0,0,0,550,551,
+        1,0,0,0,551,553,1,0,0,0,552,550,1,0,0,0,553,554,5,4,0,0,554,556,
+        1,0,0,0,555,544,1,0,0,0,555,556,1,0,0,0,556,566,1,0,0,0,557,561,
+        3,10,5,0,558,560,3,46,23,0,559,558,1,0,0,0,560,563,1,0,0,0,561,559,
+        1,0,0,0,561,562,1,0,0,0,562,567,1,0,0,0,563,561,1,0,0,0,564,565,
+        5,59,0,0,565,567,5,157,0,0,566,557,1,0,0,0,566,564,1,0,0,0,567,569,
+        1,0,0,0,568,570,3,50,25,0,569,568,1,0,0,0,569,570,1,0,0,0,570,45,
+        1,0,0,0,571,572,5,119,0,0,572,587,5,51,0,0,573,574,5,3,0,0,574,579,
+        3,84,42,0,575,576,5,5,0,0,576,578,3,84,42,0,577,575,1,0,0,0,578,
+        581,1,0,0,0,579,577,1,0,0,0,579,580,1,0,0,0,580,582,1,0,0,0,581,
+        579,1,0,0,0,582,585,5,4,0,0,583,584,5,161,0,0,584,586,3,142,71,0,
+        585,583,1,0,0,0,585,586,1,0,0,0,586,588,1,0,0,0,587,573,1,0,0,0,
+        587,588,1,0,0,0,588,589,1,0,0,0,589,605,5,66,0,0,590,606,5,113,0,
+        0,591,592,5,154,0,0,592,593,5,142,0,0,593,598,3,48,24,0,594,595,
+        5,5,0,0,595,597,3,48,24,0,596,594,1,0,0,0,597,600,1,0,0,0,598,596,
+        1,0,0,0,598,599,1,0,0,0,599,603,1,0,0,0,600,598,1,0,0,0,601,602,
+        5,161,0,0,602,604,3,142,71,0,603,601,1,0,0,0,603,604,1,0,0,0,604,
+        606,1,0,0,0,605,590,1,0,0,0,605,591,1,0,0,0,606,47,1,0,0,0,607,620,
+        3,170,85,0,608,609,5,3,0,0,609,614,3,170,85,0,610,611,5,5,0,0,611,
+        613,3,170,85,0,612,610,1,0,0,0,613,616,1,0,0,0,614,612,1,0,0,0,614,
+        615,1,0,0,0,615,617,1,0,0,0,616,614,1,0,0,0,617,618,5,4,0,0,618,
+        620,1,0,0,0,619,607,1,0,0,0,619,608,1,0,0,0,620,621,1,0,0,0,621,
+        622,5,25,0,0,622,623,3,142,71,0,623,49,1,0,0,0,624,625,5,136,0,0,
+        625,630,3,24,12,0,626,627,5,5,0,0,627,629,3,24,12,0,628,626,1,0,
+        0,0,629,632,1,0,0,0,630,628,1,0,0,0,630,631,1,0,0,0,631,51,1,0,0,
+        0,632,630,1,0,0,0,633,636,5,154,0,0,634,635,5,120,0,0,635,637,3,
+        56,28,0,636,634,1,0,0,0,636,637,1,0,0,0,637,638,1,0,0,0,638,641,
+        3,168,84,0,639,640,5,36,0,0,640,642,3,170,85,0,641,639,1,0,0,0,641,
+        642,1,0,0,0,642,644,1,0,0,0,643,645,3,34,17,0,644,643,1,0,0,0,644,
+        645,1,0,0,0,645,646,1,0,0,0,646,647,5,142,0,0,647,652,3,48,24,0,
+        648,649,5,5,0,0,649,651,3,48,24,0,650,648,1,0,0,0,651,654,1,0,0,
+        0,652,650,1,0,0,0,652,653,1,0,0,0,653,657,1,0,0,0,654,652,1,0,0,
+        0,655,656,5,82,0,0,656,658,3,26,13,0,657,655,1,0,0,0,657,658,1,0,
+        0,0,658,661,1,0,0,0,659,660,5,161,0,0,660,662,3,142,71,0,661,659,
+        1,0,0,0,661,662,1,0,0,0,662,664,1,0,0,0,663,665,3,50,25,0,664,663,
+        1,0,0,0,664,665,1,0,0,0,665,667,1,0,0,0,666,668,3,38,19,0,667,666,
+        1,0,0,0,667,668,1,0,0,0,668,670,1,0,0,0,669,671,3,42,21,0,670,669,
+        1,0,0,0,670,671,1,0,0,0,671,53,1,0,0,0,672,673,5,62,0,0,673,674,
+        5,82,0,0,674,677,3,168,84,0,675,676,5,36,0,0,676,678,3,170,85,0,
+        677,675,1,0,0,0,677,678,1,0,0,0,678,680,1,0,0,0,679,681,3,34,17,
+        0,680,679,1,0,0,0,680,681,1,0,0,0,681,684,1,0,0,0,682,683,5,161,
+        0,0,683,685,3,142,71,0,684,682,1,0,0,0,684,685,1,0,0,0,685,687,1,
+        0,0,0,686,688,3,50,25,0,687,686,1,0,0,0,687,688,1,0,0,0,688,690,
+        1,0,0,0,689,691,3,38,19,0,690,689,1,0,0,0,690,691,1,0,0,0,691,693,
+        1,0,0,0,692,694,3,42,21,0,693,692,1,0,0,0,693,694,1,0,0,0,694,55,
+        1,0,0,0,695,696,7,4,0,0,696,57,1,0,0,0,697,699,5,53,0,0,698,700,
+        7,5,0,0,699,698,1,0,0,0,699,700,1,0,0,0,700,701,1,0,0,0,701,705,
+        5,144,0,0,702,703,5,88,0,0,703,704,5,112,0,0,704,706,5,74,0,0,705,
+        702,1,0,0,0,705,706,1,0,0,0,706,707,1,0,0,0,707,743,3,168,84,0,708,
+        709,5,3,0,0,709,714,3,62,31,0,710,711,5,5,0,0,711,713,3,62,31,0,
+        712,710,1,0,0,0,713,716,1,0,0,0,714,712,1,0,0,0,714,715,1,0,0,0,
+        715,728,1,0,0,0,716,714,1,0,0,0,717,718,5,5,0,0,718,725,3,82,41,
+        0,719,721,5,5,0,0,720,719,1,0,0,0,720,721,1,0,0,0,721,722,1,0,0,
+        0,722,724,3,82,41,0,723,720,1,0,0,0,724,727,1,0,0,0,725,723,1,0,
+        0,0,725,726,1,0,0,0,726,729,1,0,0,0,727,725,1,0,0,0,728,717,1,0,
+        0,0,728,729,1,0,0,0,729,730,1,0,0,0,730,739,5,4,0,0,731,736,3,60,
+        30,0,732,733,5,5,0,0,733,735,3,60,30,0,734,732,1,0,0,0,735,738,1,
+        0,0,0,736,734,1,0,0,0,736,737,1,0,0,0,737,740,1,0,0,0,738,736,1,
+        0,0,0,739,731,1,0,0,0,739,740,1,0,0,0,740,744,1,0,0,0,741,742,5,
+        36,0,0,742,744,3,10,5,0,743,708,1,0,0,0,743,741,1,0,0,0,744,59,1,
+        0,0,0,745,746,5,163,0,0,746,749,3,170,85,0,747,749,3,170,85,0,748,
+        745,1,0,0,0,748,747,1,0,0,0,749,61,1,0,0,0,750,752,3,170,85,0,751,
+        753,3,64,32,0,752,751,1,0,0,0,752,753,1,0,0,0,753,757,1,0,0,0,754,
+        756,3,68,34,0,755,754,1,0,0,0,756,759,1,0,0,0,757,755,1,0,0,0,757,
+        758,1,0,0,0,758,63,1,0,0,0,759,757,1,0,0,0,760,762,3,170,85,0,761,
+        760,1,0,0,0,762,763,1,0,0,0,763,761,1,0,0,0,763,764,1,0,0,0,764,
+        773,1,0,0,0,765,766,5,3,0,0,766,769,3,66,33,0,767,768,5,5,0,0,768,
+        770,3,66,33,0,769,767,1,0,0,0,769,770,1,0,0,0,770,771,1,0,0,0,771,
+        772,5,4,0,0,772,774,1,0,0,0,773,765,1,0,0,0,773,774,1,0,0,0,774,
+        65,1,0,0,0,775,777,7,6,0,0,776,775,1,0,0,0,776,777,1,0,0,0,777,778,
+        1,0,0,0,778,779,7,7,0,0,779,67,1,0,0,0,780,781,5,52,0,0,781,783,
+        3,170,85,0,782,780,1,0,0,0,782,783,1,0,0,0,783,829,1,0,0,0,784,785,
+        5,125,0,0,785,787,5,103,0,0,786,788,7,1,0,0,787,786,1,0,0,0,787,
+        788,1,0,0,0,788,790,1,0,0,0,789,791,3,72,36,0,790,789,1,0,0,0,790,
+        791,1,0,0,0,791,793,1,0,0,0,792,794,5,39,0,0,793,792,1,0,0,0,793,
+        794,1,0,0,0,794,830,1,0,0,0,795,796,5,112,0,0,796,798,5,115,0,0,
+        797,799,3,72,36,0,798,797,1,0,0,0,798,799,1,0,0,0,799,830,1,0,0,
+        0,800,802,5,115,0,0,801,803,3,72,36,0,802,801,1,0,0,0,802,803,1,
+        0,0,0,803,830,1,0,0,0,804,806,5,153,0,0,805,807,3,72,36,0,806,805,
+        1,0,0,0,806,807,1,0,0,0,807,830,1,0,0,0,808,809,5,47,0,0,809,810,
+        5,3,0,0,810,811,3,142,71,0,811,812,5,4,0,0,812,830,1,0,0,0,813,814,
+        5,59,0,0,814,830,3,70,35,0,815,816,5,48,0,0,816,830,3,170,85,0,817,
+        830,3,74,37,0,818,819,5,84,0,0,819,821,5,33,0,0,820,818,1,0,0,0,
+        820,821,1,0,0,0,821,822,1,0,0,0,822,823,5,36,0,0,823,824,5,3,0,0,
+        824,825,3,142,71,0,825,827,5,4,0,0,826,828,7,8,0,0,827,826,1,0,0,
+        0,827,828,1,0,0,0,828,830,1,0,0,0,829,784,1,0,0,0,829,795,1,0,0,
+        0,829,800,1,0,0,0,829,804,1,0,0,0,829,808,1,0,0,0,829,813,1,0,0,
+        0,829,815,1,0,0,0,829,817,1,0,0,0,829,820,1,0,0,0,830,69,1,0,0,0,
+        831,832,5,3,0,0,832,833,3,142,71,0,833,834,5,4,0,0,834,849,1,0,0,
+        0,835,837,7,6,0,0,836,835,1,0,0,0,836,837,1,0,0,0,837,838,1,0,0,
+        0,838,849,7,7,0,0,839,849,5,207,0,0,840,849,5,208,0,0,841,849,5,
+        115,0,0,842,849,5,151,0,0,843,849,5,77,0,0,844,849,5,56,0,0,845,
+        849,5,55,0,0,846,849,5,57,0,0,847,849,3,172,86,0,848,831,1,0,0,0,
+        848,836,1,0,0,0,848,839,1,0,0,0,848,840,1,0,0,0,848,841,1,0,0,0,
+        848,842,1,0,0,0,848,843,1,0,0,0,848,844,1,0,0,0,848,845,1,0,0,0,
+        848,846,1,0,0,0,848,847,1,0,0,0,849,71,1,0,0,0,850,851,5,119,0,0,
+        851,852,5,51,0,0,852,853,3,56,28,0,853,73,1,0,0,0,854,855,5,129,
+        0,0,855,867,3,170,85,0,856,857,5,3,0,0,857,862,3,170,85,0,858,859,
+        5,5,0,0,859,861,3,170,85,0,860,858,1,0,0,0,861,864,1,0,0,0,862,860,
+        1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,1,0,0,0,865,866,
+        5,4,0,0,866,868,1,0,0,0,867,856,1,0,0,0,867,868,1,0,0,0,868,872,
+        1,0,0,0,869,871,3,76,38,0,870,869,1,0,0,0,871,874,1,0,0,0,872,870,
+        1,0,0,0,872,873,1,0,0,0,873,876,1,0,0,0,874,872,1,0,0,0,875,877,
+        3,80,40,0,876,875,1,0,0,0,876,877,1,0,0,0,877,75,1,0,0,0,878,879,
+        5,119,0,0,879,880,7,9,0,0,880,884,3,78,39,0,881,882,5,108,0,0,882,
+        884,3,170,85,0,883,878,1,0,0,0,883,881,1,0,0,0,884,77,1,0,0,0,885,
+        886,5,142,0,0,886,894,5,115,0,0,887,888,5,142,0,0,888,894,5,59,0,
+        0,889,894,5,44,0,0,890,894,5,135,0,0,891,892,5,111,0,0,892,894,5,
+        28,0,0,893,885,1,0,0,0,893,887,1,0,0,0,893,889,1,0,0,0,893,890,1,
+        0,0,0,893,891,1,0,0,0,894,79,1,0,0,0,895,897,5,112,0,0,896,895,1,
+        0,0,0,896,897,1,0,0,0,897,898,1,0,0,0,898,901,5,60,0,0,899,900,5,
+        94,0,0,900,902,7,10,0,0,901,899,1,0,0,0,901,902,1,0,0,0,902,81,1,
+        0,0,0,903,904,5,52,0,0,904,906,3,170,85,0,905,903,1,0,0,0,905,906,
+        1,0,0,0,906,960,1,0,0,0,907,908,5,125,0,0,908,909,5,103,0,0,909,
+        910,5,3,0,0,910,915,3,84,42,0,911,912,5,5,0,0,912,914,3,84,42,0,
+        913,911,1,0,0,0,914,917,1,0,0,0,915,913,1,0,0,0,915,916,1,0,0,0,
+        916,919,1,0,0,0,917,915,1,0,0,0,918,920,5,39,0,0,919,918,1,0,0,0,
+        919,920,1,0,0,0,920,921,1,0,0,0,921,923,5,4,0,0,922,924,3,72,36,
+        0,923,922,1,0,0,0,923,924,1,0,0,0,924,961,1,0,0,0,925,926,5,153,
+        0,0,926,927,5,3,0,0,927,932,3,84,42,0,928,929,5,5,0,0,929,931,3,
+        84,42,0,930,928,1,0,0,0,931,934,1,0,0,0,932,930,1,0,0,0,932,933,
+        1,0,0,0,933,935,1,0,0,0,934,932,1,0,0,0,935,937,5,4,0,0,936,938,
+        3,72,36,0,937,936,1,0,0,0,937,938,1,0,0,0,938,961,1,0,0,0,939,940,
+        5,47,0,0,940,941,5,3,0,0,941,942,3,142,71,0,942,944,5,4,0,0,943,
+        945,3,72,36,0,944,943,1,0,0,0,944,945,1,0,0,0,945,961,1,0,0,0,946,
+        947,5,81,0,0,947,948,5,103,0,0,948,949,5,3,0,0,949,954,3,170,85,
+        0,950,951,5,5,0,0,951,953,3,170,85,0,952,950,1,0,0,0,953,956,1,0,
+        0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,957,1,0,0,0,956,954,1,0,
+        0,0,957,958,5,4,0,0,958,959,3,74,37,0,959,961,1,0,0,0,960,907,1,
+        0,0,0,960,925,1,0,0,0,960,939,1,0,0,0,960,946,1,0,0,0,961,83,1,0,
+        0,0,962,964,3,142,71,0,963,965,7,1,0,0,964,963,1,0,0,0,964,965,1,
+        0,0,0,965,85,1,0,0,0,966,968,5,53,0,0,967,969,5,153,0,0,968,967,
+        1,0,0,0,968,969,1,0,0,0,969,970,1,0,0,0,970,974,5,92,0,0,971,972,
+        5,88,0,0,972,973,5,112,0,0,973,975,5,74,0,0,974,971,1,0,0,0,974,
+        975,1,0,0,0,975,976,1,0,0,0,976,977,3,168,84,0,977,978,5,119,0,0,
+        978,979,3,170,85,0,979,980,5,3,0,0,980,985,3,84,42,0,981,982,5,5,
+        0,0,982,984,3,84,42,0,983,981,1,0,0,0,984,987,1,0,0,0,985,983,1,
+        0,0,0,985,986,1,0,0,0,986,988,1,0,0,0,987,985,1,0,0,0,988,991,5,
+        4,0,0,989,990,5,161,0,0,990,992,3,142,71,0,991,989,1,0,0,0,991,992,
+        1,0,0,0,992,87,1,0,0,0,993,995,5,53,0,0,994,996,7,5,0,0,995,994,
+        1,0,0,0,995,996,1,0,0,0,996,997,1,0,0,0,997,1001,5,158,0,0,998,999,
+        5,88,0,0,999,1000,5,112,0,0,1000,1002,5,74,0,0,1001,998,1,0,0,0,
+        1001,1002,1,0,0,0,1002,1003,1,0,0,0,1003,1015,3,168,84,0,1004,1005,
+        5,3,0,0,1005,1010,3,170,85,0,1006,1007,5,5,0,0,1007,1009,3,170,85,
+        0,1008,1006,1,0,0,0,1009,1012,1,0,0,0,1010,1008,1,0,0,0,1010,1011,
+        1,0,0,0,1011,1013,1,0,0,0,1012,1010,1,0,0,0,1013,1014,5,4,0,0,1014,
+        1016,1,0,0,0,1015,1004,1,0,0,0,1015,1016,1,0,0,0,1016,1017,1,0,0,
+        0,1017,1018,5,36,0,0,1018,1019,3,10,5,0,1019,89,1,0,0,0,1020,1022,
+        5,53,0,0,1021,1023,7,5,0,0,1022,1021,1,0,0,0,1022,1023,1,0,0,0,1023,
+        1024,1,0,0,0,1024,1028,5,150,0,0,1025,1026,5,88,0,0,1026,1027,5,
+        112,0,0,1027,1029,5,74,0,0,1028,1025,1,0,0,0,1028,1029,1,0,0,0,1029,
+        1030,1,0,0,0,1030,1035,3,168,84,0,1031,1036,5,40,0,0,1032,1036,5,
+        30,0,0,1033,1034,5,97,0,0,1034,1036,5,117,0,0,1035,1031,1,0,0,0,
+        1035,1032,1,0,0,0,1035,1033,1,0,0,0,1035,1036,1,0,0,0,1036,1051,
+        1,0,0,0,1037,1052,5,62,0,0,1038,1052,5,96,0,0,1039,1049,5,154,0,
+        0,1040,1041,5,117,0,0,1041,1046,3,170,85,0,1042,1043,5,5,0,0,1043,
+        1045,3,170,85,0,1044,1042,1,0,0,0,1045,1048,1,0,0,0,1046,1044,1,
+        0,0,0,1046,1047,1,0,0,0,1047,1050,1,0,0,0,1048,1046,1,0,0,0,1049,
+        1040,1,0,0,0,1049,1050,1,0,0,0,1050,1052,1,0,0,0,1051,1037,1,0,0,
+        0,1051,1038,1,0,0,0,1051,1039,1,0,0,0,1052,1053,1,0,0,0,1053,1054,
+        5,119,0,0,1054,1058,3,168,84,0,1055,1056,5,80,0,0,1056,1057,5,68,
+        0,0,1057,1059,5,139,0,0,1058,1055,1,0,0,0,1058,1059,1,0,0,0,1059,
+        1062,1,0,0,0,1060,1061,5,160,0,0,1061,1063,3,142,71,0,1062,1060,
+        1,0,0,0,1062,1063,1,0,0,0,1063,1064,1,0,0,0,1064,1068,5,41,0,0,1065,
+        1066,3,8,4,0,1066,1067,5,1,0,0,1067,1069,1,0,0,0,1068,1065,1,0,0,
+        0,1069,1070,1,0,0,0,1070,1068,1,0,0,0,1070,1071,1,0,0,0,1071,1072,
+        1,0,0,0,1072,1073,5,70,0,0,1073,91,1,0,0,0,1074,1075,5,67,0,0,1075,
+        1078,7,11,0,0,1076,1077,5,88,0,0,1077,1079,5,74,0,0,1078,1076,1,
+        0,0,0,1078,1079,1,0,0,0,1079,1080,1,0,0,0,1080,1081,3,168,84,0,1081,
+        93,1,0,0,0,1082,1083,5,32,0,0,1083,1084,5,144,0,0,1084,1129,3,168,
+        84,0,1085,1086,5,133,0,0,1086,1087,5,148,0,0,1087,1130,3,170,85,
+        0,1088,1090,5,133,0,0,1089,1091,5,49,0,0,1090,1089,1,0,0,0,1090,
+        1091,1,0,0,0,1091,1092,1,0,0,0,1092,1093,3,170,85,0,1093,1094,5,
+        148,0,0,1094,1095,3,170,85,0,1095,1130,1,0,0,0,1096,1098,5,29,0,
+        0,1097,1099,5,49,0,0,1098,1097,1,0,0,0,1098,1099,1,0,0,0,1099,1100,
+        1,0,0,0,1100,1130,3,62,31,0,1101,1102,5,29,0,0,1102,1130,3,82,41,
+        0,1103,1105,5,67,0,0,1104,1106,5,49,0,0,1105,1104,1,0,0,0,1105,1106,
+        1,0,0,0,1106,1109,1,0,0,0,1107,1108,5,88,0,0,1108,1110,5,74,0,0,
+        1109,1107,1,0,0,0,1109,1110,1,0,0,0,1110,1111,1,0,0,0,1111,1130,
+        3,170,85,0,1112,1113,5,67,0,0,1113,1116,5,52,0,0,1114,1115,5,88,
+        0,0,1115,1117,5,74,0,0,1116,1114,1,0,0,0,1116,1117,1,0,0,0,1117,
+        1118,1,0,0,0,1118,1130,3,170,85,0,1119,1120,5,67,0,0,1120,1121,5,
+        125,0,0,1121,1130,5,103,0,0,1122,1124,5,32,0,0,1123,1125,5,49,0,
+        0,1124,1123,1,0,0,0,1124,1125,1,0,0,0,1125,1126,1,0,0,0,1126,1127,
+        3,170,85,0,1127,1128,3,96,48,0,1128,1130,1,0,0,0,1129,1085,1,0,0,
+        0,1129,1088,1,0,0,0,1129,1096,1,0,0,0,1129,1101,1,0,0,0,1129,1103,
+        1,0,0,0,1129,1112,1,0,0,0,1129,1119,1,0,0,0,1129,1122,1,0,0,0,1130,
+        95,1,0,0,0,1131,1132,5,142,0,0,1132,1134,5,170,0,0,1133,1131,1,0,
+        0,0,1133,1134,1,0,0,0,1134,1135,1,0,0,0,1135,1136,5,185,0,0,1136,
+        1139,3,64,32,0,1137,1138,5,155,0,0,1138,1140,3,142,71,0,1139,1137,
+        1,0,0,0,1139,1140,1,0,0,0,1140,1153,1,0,0,0,1141,1142,5,142,0,0,
+        1142,1143,5,112,0,0,1143,1153,5,115,0,0,1144,1145,5,67,0,0,1145,
+        1146,5,112,0,0,1146,1153,5,115,0,0,1147,1148,5,142,0,0,1148,1149,
+        5,59,0,0,1149,1153,3,70,35,0,1150,1151,5,67,0,0,1151,1153,5,59,0,
+        0,1152,1133,1,0,0,0,1152,1141,1,0,0,0,1152,1144,1,0,0,0,1152,1147,
+        1,0,0,0,1152,1150,1,0,0,0,1153,97,1,0,0,0,1154,1156,5,41,0,0,1155,
+        1157,7,12,0,0,1156,1155,1,0,0,0,1156,1157,1,0,0,0,1157,1162,1,0,
+        0,0,1158,1160,5,149,0,0,1159,1161,3,170,85,0,1160,1159,1,0,0,0,1160,
+        1161,1,0,0,0,1161,1163,1,0,0,0,1162,1158,1,0,0,0,1162,1163,1,0,0,
+        0,1163,99,1,0,0,0,1164,1166,7,13,0,0,1165,1167,5,149,0,0,1166,1165,
+        1,0,0,0,1166,1167,1,0,0,0,1167,101,1,0,0,0,1168,1170,5,138,0,0,1169,
+        1171,5,149,0,0,1170,1169,1,0,0,0,1170,1171,1,0,0,0,1171,1177,1,0,
+        0,0,1172,1174,5,148,0,0,1173,1175,5,140,0,0,1174,1173,1,0,0,0,1174,
+        1175,1,0,0,0,1175,1176,1,0,0,0,1176,1178,3,170,85,0,1177,1172,1,
+        0,0,0,1177,1178,1,0,0,0,1178,103,1,0,0,0,1179,1180,5,140,0,0,1180,
+        1181,3,170,85,0,1181,105,1,0,0,0,1182,1184,5,132,0,0,1183,1185,5,
+        140,0,0,1184,1183,1,0,0,0,1184,1185,1,0,0,0,1185,1186,1,0,0,0,1186,
+        1187,3,170,85,0,1187,107,1,0,0,0,1188,1189,5,124,0,0,1189,1196,3,
+        168,84,0,1190,1191,5,25,0,0,1191,1197,3,110,55,0,1192,1193,5,3,0,
+        0,1193,1194,3,110,55,0,1194,1195,5,4,0,0,1195,1197,1,0,0,0,1196,
+        1190,1,0,0,0,1196,1192,1,0,0,0,1196,1197,1,0,0,0,1197,109,1,0,0,
+        0,1198,1204,3,66,33,0,1199,1204,3,170,85,0,1200,1204,5,119,0,0,1201,
+        1204,5,62,0,0,1202,1204,5,59,0,0,1203,1198,1,0,0,0,1203,1199,1,0,
+        0,0,1203,1200,1,0,0,0,1203,1201,1,0,0,0,1203,1202,1,0,0,0,1204,111,
+        1,0,0,0,1205,1207,5,34,0,0,1206,1208,3,168,84,0,1207,1206,1,0,0,
+        0,1207,1208,1,0,0,0,1208,113,1,0,0,0,1209,1211,5,156,0,0,1210,1212,
+        3,170,85,0,1211,1210,1,0,0,0,1211,1212,1,0,0,0,1212,115,1,0,0,0,
+        1213,1215,5,131,0,0,1214,1216,3,168,84,0,1215,1214,1,0,0,0,1215,
+        1216,1,0,0,0,1216,117,1,0,0,0,1217,1218,5,186,0,0,1218,1219,5,164,
+        0,0,1219,1221,3,170,85,0,1220,1222,3,36,18,0,1221,1220,1,0,0,0,1221,
+        1222,1,0,0,0,1222,119,1,0,0,0,1223,1224,5,53,0,0,1224,1228,5,164,
+        0,0,1225,1226,5,88,0,0,1226,1227,5,112,0,0,1227,1229,5,74,0,0,1228,
+        1225,1,0,0,0,1228,1229,1,0,0,0,1229,1230,1,0,0,0,1230,1233,3,170,
+        85,0,1231,1232,5,82,0,0,1232,1234,3,170,85,0,1233,1231,1,0,0,0,1233,
+        1234,1,0,0,0,1234,1236,1,0,0,0,1235,1237,3,36,18,0,1236,1235,1,0,
+        0,0,1236,1237,1,0,0,0,1237,1240,1,0,0,0,1238,1239,5,175,0,0,1239,
+        1241,5,173,0,0,1240,1238,1,0,0,0,1240,1241,1,0,0,0,1241,1244,1,0,
+        0,0,1242,1243,5,167,0,0,1243,1245,5,207,0,0,1244,1242,1,0,0,0,1244,
+        1245,1,0,0,0,1245,121,1,0,0,0,1246,1247,5,67,0,0,1247,1250,5,164,
+        0,0,1248,1249,5,88,0,0,1249,1251,5,74,0,0,1250,1248,1,0,0,0,1250,
+        1251,1,0,0,0,1251,1252,1,0,0,0,1252,1253,3,170,85,0,1253,123,1,0,
+        0,0,1254,1255,5,32,0,0,1255,1256,5,164,0,0,1256,1266,3,170,85,0,
+        1257,1258,5,142,0,0,1258,1259,5,175,0,0,1259,1267,7,14,0,0,1260,
+        1261,5,133,0,0,1261,1262,5,148,0,0,1262,1267,3,170,85,0,1263,1264,
+        5,142,0,0,1264,1265,5,167,0,0,1265,1267,5,207,0,0,1266,1257,1,0,
+        0,0,1266,1260,1,0,0,0,1266,1263,1,0,0,0,1267,125,1,0,0,0,1268,1269,
+        5,178,0,0,1269,1271,7,15,0,0,1270,1272,3,36,18,0,1271,1270,1,0,0,
+        0,1271,1272,1,0,0,0,1272,127,1,0,0,0,1273,1274,5,53,0,0,1274,1275,
+        5,181,0,0,1275,1278,3,170,85,0,1276,1277,5,82,0,0,1277,1279,3,170,
+        85,0,1278,1276,1,0,0,0,1278,1279,1,0,0,0,1279,1281,1,0,0,0,1280,
+        1282,3,36,18,0,1281,1280,1,0,0,0,1281,1282,1,0,0,0,1282,1285,1,0,
+        0,0,1283,1284,5,172,0,0,1284,1286,5,207,0,0,1285,1283,1,0,0,0,1285,
+        1286,1,0,0,0,1286,129,1,0,0,0,1287,1288,5,67,0,0,1288,1291,5,181,
+        0,0,1289,1290,5,88,0,0,1290,1292,5,74,0,0,1291,1289,1,0,0,0,1291,
+        1292,1,0,0,0,1292,1293,1,0,0,0,1293,1294,3,170,85,0,1294,131,1,0,
+        0,0,1295,1296,5,171,0,0,1296,1297,5,164,0,0,1297,1300,3,170,85,0,
+        1298,1299,5,99,0,0,1299,1301,3,170,85,0,1300,1298,1,0,0,0,1300,1301,
+        1,0,0,0,1301,1314,1,0,0,0,1302,1303,5,162,0,0,1303,1304,5,3,0,0,
+        1304,1309,3,134,67,0,1305,1306,5,5,0,0,1306,1308,3,134,67,0,1307,
+        1305,1,0,0,0,1308,1311,1,0,0,0,1309,1307,1,0,0,0,1309,1310,1,0,0,
+        0,1310,1312,1,0,0,0,1311,1309,1,0,0,0,1312,1313,5,4,0,0,1313,1315,
+        1,0,0,0,1314,1302,1,0,0,0,1314,1315,1,0,0,0,1315,133,1,0,0,0,1316,
+        1321,3,170,85,0,1317,1319,5,25,0,0,1318,1317,1,0,0,0,1318,1319,1,
+        0,0,0,1319,1320,1,0,0,0,1320,1322,3,170,85,0,1321,1318,1,0,0,0,1321,
+        1322,1,0,0,0,1322,135,1,0,0,0,1323,1324,5,171,0,0,1324,1325,7,16,
+        0,0,1325,137,1,0,0,0,1326,1327,5,176,0,0,1327,1330,5,168,0,0,1328,
+        1329,5,119,0,0,1329,1331,3,168,84,0,1330,1328,1,0,0,0,1330,1331,
+        1,0,0,0,1331,1334,1,0,0,0,1332,1333,5,161,0,0,1333,1335,3,142,71,
+        0,1334,1332,1,0,0,0,1334,1335,1,0,0,0,1335,1336,1,0,0,0,1336,1337,
+        5,155,0,0,1337,1338,7,17,0,0,1338,139,1,0,0,0,1339,1340,5,166,0,
+        0,1340,1353,3,168,84,0,1341,1350,5,3,0,0,1342,1347,3,142,71,0,1343,
+        1344,5,5,0,0,1344,1346,3,142,71,0,1345,1343,1,0,0,0,1346,1349,1,
+        0,0,0,1347,1345,1,0,0,0,1347,1348,1,0,0,0,1348,1351,1,0,0,0,1349,
+        1347,1,0,0,0,1350,1342,1,0,0,0,1350,1351,1,0,0,0,1351,1352,1,0,0,
+        0,1352,1354,5,4,0,0,1353,1341,1,0,0,0,1353,1354,1,0,0,0,1354,141,
+        1,0,0,0,1355,1360,3,144,72,0,1356,1357,7,18,0,0,1357,1359,3,144,
+        72,0,1358,1356,1,0,0,0,1359,1362,1,0,0,0,1360,1358,1,0,0,0,1360,
+        1361,1,0,0,0,1361,143,1,0,0,0,1362,1360,1,0,0,0,1363,1364,6,72,-1,
+        0,1364,1458,5,205,0,0,1365,1458,5,207,0,0,1366,1458,5,115,0,0,1367,
+        1458,5,206,0,0,1368,1458,5,208,0,0,1369,1458,5,151,0,0,1370,1458,
+        5,77,0,0,1371,1458,5,56,0,0,1372,1458,5,55,0,0,1373,1458,5,57,0,
+        0,1374,1458,5,209,0,0,1375,1376,5,46,0,0,1376,1377,5,3,0,0,1377,
+        1378,3,142,71,0,1378,1380,5,36,0,0,1379,1381,3,64,32,0,1380,1379,
+        1,0,0,0,1380,1381,1,0,0,0,1381,1382,1,0,0,0,1382,1383,5,4,0,0,1383,
+        1458,1,0,0,0,1384,1386,5,45,0,0,1385,1387,3,142,71,0,1386,1385,1,
+        0,0,0,1386,1387,1,0,0,0,1387,1393,1,0,0,0,1388,1389,5,160,0,0,1389,
+        1390,3,142,71,0,1390,1391,5,147,0,0,1391,1392,3,142,71,0,1392,1394,
+        1,0,0,0,1393,1388,1,0,0,0,1394,1395,1,0,0,0,1395,1393,1,0,0,0,1395,
+        1396,1,0,0,0,1396,1399,1,0,0,0,1397,1398,5,69,0,0,1398,1400,3,142,
+        71,0,1399,1397,1,0,0,0,1399,1400,1,0,0,0,1400,1401,1,0,0,0,1401,
+        1402,5,70,0,0,1402,1458,1,0,0,0,1403,1404,5,74,0,0,1404,1405,5,3,
+        0,0,1405,1406,3,10,5,0,1406,1407,5,4,0,0,1407,1458,1,0,0,0,1408,
+        1409,5,127,0,0,1409,1414,5,3,0,0,1410,1415,5,89,0,0,1411,1412,7,
+        19,0,0,1412,1413,5,5,0,0,1413,1415,5,207,0,0,1414,1410,1,0,0,0,1414,
+        1411,1,0,0,0,1415,1416,1,0,0,0,1416,1458,5,4,0,0,1417,1418,3,176,
+        88,0,1418,1420,5,3,0,0,1419,1421,3,150,75,0,1420,1419,1,0,0,0,1420,
+        1421,1,0,0,0,1421,1422,1,0,0,0,1422,1424,5,4,0,0,1423,1425,3,152,
+        76,0,1424,1423,1,0,0,0,1424,1425,1,0,0,0,1425,1427,1,0,0,0,1426,
+        1428,3,154,77,0,1427,1426,1,0,0,0,1427,1428,1,0,0,0,1428,1458,1,
+        0,0,0,1429,1430,5,3,0,0,1430,1431,3,10,5,0,1431,1432,5,4,0,0,1432,
+        1458,1,0,0,0,1433,1434,5,3,0,0,1434,1439,3,142,71,0,1435,1436,5,
+        5,0,0,1436,1438,3,142,71,0,1437,1435,1,0,0,0,1438,1441,1,0,0,0,1439,
+        1437,1,0,0,0,1439,1440,1,0,0,0,1440,1442,1,0,0,0,1441,1439,1,0,0,
+        0,1442,1443,5,4,0,0,1443,1458,1,0,0,0,1444,1451,3,172,86,0,1445,
+        1446,5,2,0,0,1446,1449,3,172,86,0,1447,1448,5,2,0,0,1448,1450,3,
+        172,86,0,1449,1447,1,0,0,0,1449,1450,1,0,0,0,1450,1452,1,0,0,0,1451,
+        1445,1,0,0,0,1451,1452,1,0,0,0,1452,1458,1,0,0,0,1453,1454,7,20,
+        0,0,1454,1458,3,144,72,11,1455,1456,5,112,0,0,1456,1458,3,144,72,
+        1,1457,1363,1,0,0,0,1457,1365,1,0,0,0,1457,1366,1,0,0,0,1457,1367,
+        1,0,0,0,1457,1368,1,0,0,0,1457,1369,1,0,0,0,1457,1370,1,0,0,0,1457,
+        1371,1,0,0,0,1457,1372,1,0,0,0,1457,1373,1,0,0,0,1457,1374,1,0,0,
+        0,1457,1375,1,0,0,0,1457,1384,1,0,0,0,1457,1403,1,0,0,0,1457,1408,
+        1,0,0,0,1457,1417,1,0,0,0,1457,1429,1,0,0,0,1457,1433,1,0,0,0,1457,
+        1444,1,0,0,0,1457,1453,1,0,0,0,1457,1455,1,0,0,0,1458,1507,1,0,0,
+        0,1459,1460,10,9,0,0,1460,1461,7,21,0,0,1461,1506,3,144,72,10,1462,
+        1463,10,8,0,0,1463,1464,7,22,0,0,1464,1506,3,144,72,9,1465,1466,
+        10,7,0,0,1466,1467,7,6,0,0,1467,1506,3,144,72,8,1468,1469,10,6,0,
+        0,1469,1470,7,23,0,0,1470,1506,3,144,72,7,1471,1472,10,5,0,0,1472,
+        1473,5,71,0,0,1473,1506,3,144,72,6,1474,1475,10,4,0,0,1475,1476,
+        7,24,0,0,1476,1506,3,144,72,5,1477,1486,10,3,0,0,1478,1487,3,146,
+        73,0,1479,1481,5,112,0,0,1480,1479,1,0,0,0,1480,1481,1,0,0,0,1481,
+        1482,1,0,0,0,1482,1483,5,42,0,0,1483,1484,3,144,72,0,1484,1485,5,
+        35,0,0,1485,1487,1,0,0,0,1486,1478,1,0,0,0,1486,1480,1,0,0,0,1487,
+        1488,1,0,0,0,1488,1489,3,144,72,4,1489,1506,1,0,0,0,1490,1491,10,
+        10,0,0,1491,1492,5,48,0,0,1492,1506,3,170,85,0,1493,1503,10,2,0,
+        0,1494,1496,5,112,0,0,1495,1494,1,0,0,0,1495,1496,1,0,0,0,1496,1497,
+        1,0,0,0,1497,1498,5,91,0,0,1498,1504,3,148,74,0,1499,1504,5,101,
+        0,0,1500,1504,5,114,0,0,1501,1502,5,112,0,0,1502,1504,5,115,0,0,
+        1503,1495,1,0,0,0,1503,1499,1,0,0,0,1503,1500,1,0,0,0,1503,1501,
+        1,0,0,0,1504,1506,1,0,0,0,1505,1459,1,0,0,0,1505,1462,1,0,0,0,1505,
+        1465,1,0,0,0,1505,1468,1,0,0,0,1505,1471,1,0,0,0,1505,1474,1,0,0,
+        0,1505,1477,1,0,0,0,1505,1490,1,0,0,0,1505,1493,1,0,0,0,1506,1509,
+        1,0,0,0,1507,1505,1,0,0,0,1507,1508,1,0,0,0,1508,145,1,0,0,0,1509,
+        1507,1,0,0,0,1510,1527,5,25,0,0,1511,1527,5,24,0,0,1512,1527,5,26,
+        0,0,1513,1527,5,20,0,0,1514,1516,5,100,0,0,1515,1517,5,112,0,0,1516,
+        1515,1,0,0,0,1516,1517,1,0,0,0,1517,1520,1,0,0,0,1518,1519,5,65,
+        0,0,1519,1521,5,82,0,0,1520,1518,1,0,0,0,1520,1521,1,0,0,0,1521,
+        1527,1,0,0,0,1522,1524,5,112,0,0,1523,1522,1,0,0,0,1523,1524,1,0,
+        0,0,1524,1525,1,0,0,0,1525,1527,7,25,0,0,1526,1510,1,0,0,0,1526,
+        1511,1,0,0,0,1526,1512,1,0,0,0,1526,1513,1,0,0,0,1526,1514,1,0,0,
+        0,1526,1523,1,0,0,0,1527,147,1,0,0,0,1528,1529,5,3,0,0,1529,1530,
+        3,10,5,0,1530,1531,5,4,0,0,1531,1560,1,0,0,0,1532,1541,5,3,0,0,1533,
+        1538,3,142,71,0,1534,1535,5,5,0,0,1535,1537,3,142,71,0,1536,1534,
+        1,0,0,0,1537,1540,1,0,0,0,1538,1536,1,0,0,0,1538,1539,1,0,0,0,1539,
+        1542,1,0,0,0,1540,1538,1,0,0,0,1541,1533,1,0,0,0,1541,1542,1,0,0,
+        0,1542,1543,1,0,0,0,1543,1560,5,4,0,0,1544,1557,3,168,84,0,1545,
+        1554,5,3,0,0,1546,1551,3,142,71,0,1547,1548,5,5,0,0,1548,1550,3,
+        142,71,0,1549,1547,1,0,0,0,1550,1553,1,0,0,0,1551,1549,1,0,0,0,1551,
+        1552,1,0,0,0,1552,1555,1,0,0,0,1553,1551,1,0,0,0,1554,1546,1,0,0,
+        0,1554,1555,1,0,0,0,1555,1556,1,0,0,0,1556,1558,5,4,0,0,1557,1545,
+        1,0,0,0,1557,1558,1,0,0,0,1558,1560,1,0,0,0,1559,1528,1,0,0,0,1559,
+        1532,1,0,0,0,1559,1544,1,0,0,0,1560,149,1,0,0,0,1561,1577,5,6,0,
+        0,1562,1564,7,0,0,0,1563,1562,1,0,0,0,1563,1564,1,0,0,0,1564,1565,
+        1,0,0,0,1565,1570,3,142,71,0,1566,1567,5,5,0,0,1567,1569,3,142,71,
+        0,1568,1566,1,0,0,0,1569,1572,1,0,0,0,1570,1568,1,0,0,0,1570,1571,
+        1,0,0,0,1571,1574,1,0,0,0,1572,1570,1,0,0,0,1573,1575,3,38,19,0,
+        1574,1573,1,0,0,0,1574,1575,1,0,0,0,1575,1577,1,0,0,0,1576,1561,
+        1,0,0,0,1576,1563,1,0,0,0,1577,151,1,0,0,0,1578,1579,5,78,0,0,1579,
+        1580,5,3,0,0,1580,1581,5,161,0,0,1581,1582,3,142,71,0,1582,1583,
+        5,4,0,0,1583,153,1,0,0,0,1584,1590,5,193,0,0,1585,1586,5,3,0,0,1586,
+        1587,3,158,79,0,1587,1588,5,4,0,0,1588,1591,1,0,0,0,1589,1591,3,
+        170,85,0,1590,1585,1,0,0,0,1590,1589,1,0,0,0,1591,155,1,0,0,0,1592,
+        1593,3,170,85,0,1593,1594,5,36,0,0,1594,1595,5,3,0,0,1595,1596,3,
+        158,79,0,1596,1597,5,4,0,0,1597,157,1,0,0,0,1598,1600,3,172,86,0,
+        1599,1598,1,0,0,0,1599,1600,1,0,0,0,1600,1611,1,0,0,0,1601,1602,
+        5,194,0,0,1602,1603,5,43,0,0,1603,1608,3,142,71,0,1604,1605,5,5,
+        0,0,1605,1607,3,142,71,0,1606,1604,1,0,0,0,1607,1610,1,0,0,0,1608,
+        1606,1,0,0,0,1608,1609,1,0,0,0,1609,1612,1,0,0,0,1610,1608,1,0,0,
+        0,1611,1601,1,0,0,0,1611,1612,1,0,0,0,1612,1614,1,0,0,0,1613,1615,
+        3,38,19,0,1614,1613,1,0,0,0,1614,1615,1,0,0,0,1615,1617,1,0,0,0,
+        1616,1618,3,160,80,0,1617,1616,1,0,0,0,1617,1618,1,0,0,0,1618,159,
+        1,0,0,0,1619,1626,7,26,0,0,1620,1621,5,42,0,0,1621,1622,3,162,81,
+        0,1622,1623,5,35,0,0,1623,1624,3,164,82,0,1624,1627,1,0,0,0,1625,
+        1627,3,162,81,0,1626,1620,1,0,0,0,1626,1625,1,0,0,0,1627,1629,1,
+        0,0,0,1628,1630,3,166,83,0,1629,1628,1,0,0,0,1629,1630,1,0,0,0,1630,
+        161,1,0,0,0,1631,1632,5,199,0,0,1632,1639,5,195,0,0,1633,1634,5,
+        188,0,0,1634,1639,5,139,0,0,1635,1636,3,142,71,0,1636,1637,7,27,
+        0,0,1637,1639,1,0,0,0,1638,1631,1,0,0,0,1638,1633,1,0,0,0,1638,1635,
+        1,0,0,0,1639,163,1,0,0,0,1640,1641,5,199,0,0,1641,1648,5,190,0,0,
+        1642,1643,5,188,0,0,1643,1648,5,139,0,0,1644,1645,3,142,71,0,1645,
+        1646,7,27,0,0,1646,1648,1,0,0,0,1647,1640,1,0,0,0,1647,1642,1,0,
+        0,0,1647,1644,1,0,0,0,1648,165,1,0,0,0,1649,1656,5,189,0,0,1650,
+        1651,5,111,0,0,1651,1657,5,192,0,0,1652,1653,5,188,0,0,1653,1657,
+        5,139,0,0,1654,1657,5,86,0,0,1655,1657,5,198,0,0,1656,1650,1,0,0,
+        0,1656,1652,1,0,0,0,1656,1654,1,0,0,0,1656,1655,1,0,0,0,1657,167,
+        1,0,0,0,1658,1659,3,170,85,0,1659,1660,5,2,0,0,1660,1662,1,0,0,0,
+        1661,1658,1,0,0,0,1661,1662,1,0,0,0,1662,1663,1,0,0,0,1663,1664,
+        3,170,85,0,1664,169,1,0,0,0,1665,1666,7,28,0,0,1666,171,1,0,0,0,
+        1667,1668,7,29,0,0,1668,173,1,0,0,0,1669,1670,7,30,0,0,1670,175,
+        1,0,0,0,1671,1672,7,31,0,0,1672,177,1,0,0,0,246,179,183,187,198,
+        200,231,234,240,243,249,256,266,271,275,278,290,294,297,301,305,
+        309,316,321,325,334,337,341,349,352,360,363,371,385,387,393,397,
+        402,406,410,414,418,421,432,437,441,446,449,458,461,467,475,481,
+        488,492,504,513,518,522,528,533,536,542,550,555,561,566,569,579,
+        585,587,598,603,605,614,619,630,636,641,644,652,657,661,664,667,
+        670,677,680,684,687,690,693,699,705,714,720,725,728,736,739,743,
+        748,752,757,763,769,773,776,782,787,790,793,798,802,806,820,827,
+        829,836,848,862,867,872,876,883,893,896,901,905,915,919,923,932,
+        937,944,954,960,964,968,974,985,991,995,1001,1010,1015,1022,1028,
+        1035,1046,1049,1051,1058,1062,1070,1078,1090,1098,1105,1109,1116,
+        1124,1129,1133,1139,1152,1156,1160,1162,1166,1170,1174,1177,1184,
+        1196,1203,1207,1211,1215,1221,1228,1233,1236,1240,1244,1250,1266,
+        1271,1278,1281,1285,1291,1300,1309,1314,1318,1321,1330,1334,1347,
+        1350,1353,1360,1380,1386,1395,1399,1414,1420,1424,1427,1439,1449,
+        1451,1457,1480,1486,1495,1503,1505,1507,1516,1520,1523,1526,1538,
+        1541,1551,1554,1557,1559,1563,1570,1574,1576,1590,1599,1608,1611,
+        1614,1617,1626,1629,1638,1647,1656,1661
     ];
 
     private static __ATN: antlr.ATN;
@@ -8789,6 +9633,18 @@ export class SelectCoreContext {
     }
     public HAVING(): antlr.TerminalNode | null {
         return this.getToken(HeliosSQLParser.HAVING, 0);
+    }
+    public WINDOW(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.WINDOW, 0);
+    }
+    public windowDefn(): WindowDefnContext[];
+    public windowDefn(i: number): WindowDefnContext | null;
+    public windowDefn(i?: number): WindowDefnContext[] | WindowDefnContext | null {
+        if (i === undefined) {
+            return this.getRuleContexts(WindowDefnContext);
+        }
+
+        return this.getRuleContext(i, WindowDefnContext);
     }
     public DISTINCT(): antlr.TerminalNode | null {
         return this.getToken(HeliosSQLParser.DISTINCT, 0);
@@ -11673,6 +12529,9 @@ export class ValueExprContext {
     public filterClause(): FilterClauseContext | null {
         return this.getRuleContext(0, FilterClauseContext);
     }
+    public overClause(): OverClauseContext | null {
+        return this.getRuleContext(0, OverClauseContext);
+    }
     public identifier(): IdentifierContext[];
     public identifier(i: number): IdentifierContext | null;
     public identifier(i?: number): IdentifierContext[] | IdentifierContext | null {
@@ -11957,6 +12816,256 @@ export class FilterClauseContext {
     }
     public get ruleIndex(): number {
         return HeliosSQLParser.RULE_filterClause;
+    }
+}
+
+
+export interface OverClauseContext extends antlr.ParserRuleContext {}
+export class OverClauseContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public OVER(): antlr.TerminalNode {
+        return this.getToken(HeliosSQLParser.OVER, 0)!;
+    }
+    public OPEN_PAR(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OPEN_PAR, 0);
+    }
+    public windowSpec(): WindowSpecContext | null {
+        return this.getRuleContext(0, WindowSpecContext);
+    }
+    public CLOSE_PAR(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CLOSE_PAR, 0);
+    }
+    public anyName(): AnyNameContext | null {
+        return this.getRuleContext(0, AnyNameContext);
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_overClause;
+    }
+}
+
+
+export interface WindowDefnContext extends antlr.ParserRuleContext {}
+export class WindowDefnContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public anyName(): AnyNameContext {
+        return this.getRuleContext(0, AnyNameContext)!;
+    }
+    public AS(): antlr.TerminalNode {
+        return this.getToken(HeliosSQLParser.AS, 0)!;
+    }
+    public OPEN_PAR(): antlr.TerminalNode {
+        return this.getToken(HeliosSQLParser.OPEN_PAR, 0)!;
+    }
+    public windowSpec(): WindowSpecContext {
+        return this.getRuleContext(0, WindowSpecContext)!;
+    }
+    public CLOSE_PAR(): antlr.TerminalNode {
+        return this.getToken(HeliosSQLParser.CLOSE_PAR, 0)!;
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_windowDefn;
+    }
+}
+
+
+export interface WindowSpecContext extends antlr.ParserRuleContext {}
+export class WindowSpecContext {
+    public _base?: IdentifierContext;
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public PARTITION(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PARTITION, 0);
+    }
+    public BY(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.BY, 0);
+    }
+    public expr(): ExprContext[];
+    public expr(i: number): ExprContext | null;
+    public expr(i?: number): ExprContext[] | ExprContext | null {
+        if (i === undefined) {
+            return this.getRuleContexts(ExprContext);
+        }
+
+        return this.getRuleContext(i, ExprContext);
+    }
+    public orderByClause(): OrderByClauseContext | null {
+        return this.getRuleContext(0, OrderByClauseContext);
+    }
+    public frameSpec(): FrameSpecContext | null {
+        return this.getRuleContext(0, FrameSpecContext);
+    }
+    public identifier(): IdentifierContext | null {
+        return this.getRuleContext(0, IdentifierContext);
+    }
+    public COMMA(): antlr.TerminalNode[];
+    public COMMA(i: number): antlr.TerminalNode | null;
+    public COMMA(i?: number): antlr.TerminalNode | null | antlr.TerminalNode[] {
+    	if (i === undefined) {
+    		return this.getTokens(HeliosSQLParser.COMMA);
+    	} else {
+    		return this.getToken(HeliosSQLParser.COMMA, i);
+    	}
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_windowSpec;
+    }
+}
+
+
+export interface FrameSpecContext extends antlr.ParserRuleContext {}
+export class FrameSpecContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public RANGE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.RANGE, 0);
+    }
+    public ROWS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROWS, 0);
+    }
+    public GROUPS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.GROUPS, 0);
+    }
+    public BETWEEN(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.BETWEEN, 0);
+    }
+    public frameStart(): FrameStartContext | null {
+        return this.getRuleContext(0, FrameStartContext);
+    }
+    public AND(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.AND, 0);
+    }
+    public frameEnd(): FrameEndContext | null {
+        return this.getRuleContext(0, FrameEndContext);
+    }
+    public frameExclude(): FrameExcludeContext | null {
+        return this.getRuleContext(0, FrameExcludeContext);
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_frameSpec;
+    }
+}
+
+
+export interface FrameStartContext extends antlr.ParserRuleContext {}
+export class FrameStartContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public UNBOUNDED(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.UNBOUNDED, 0);
+    }
+    public PRECEDING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PRECEDING, 0);
+    }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public ROW(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROW, 0);
+    }
+    public expr(): ExprContext | null {
+        return this.getRuleContext(0, ExprContext);
+    }
+    public FOLLOWING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.FOLLOWING, 0);
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_frameStart;
+    }
+}
+
+
+export interface FrameEndContext extends antlr.ParserRuleContext {}
+export class FrameEndContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public UNBOUNDED(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.UNBOUNDED, 0);
+    }
+    public FOLLOWING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.FOLLOWING, 0);
+    }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public ROW(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROW, 0);
+    }
+    public expr(): ExprContext | null {
+        return this.getRuleContext(0, ExprContext);
+    }
+    public PRECEDING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PRECEDING, 0);
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_frameEnd;
+    }
+}
+
+
+export interface FrameExcludeContext extends antlr.ParserRuleContext {}
+export class FrameExcludeContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        this.start = null;
+        this.stop = null;
+        this.children = [];
+        this.invokingState = invokingState;
+        this.parent = parent;
+    }
+    public EXCLUDE(): antlr.TerminalNode {
+        return this.getToken(HeliosSQLParser.EXCLUDE, 0)!;
+    }
+    public NO(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.NO, 0);
+    }
+    public OTHERS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OTHERS, 0);
+    }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public ROW(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROW, 0);
+    }
+    public GROUP(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.GROUP, 0);
+    }
+    public TIES(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.TIES, 0);
+    }
+    public get ruleIndex(): number {
+        return HeliosSQLParser.RULE_frameExclude;
     }
 }
 
@@ -12326,6 +13435,45 @@ export class AnyNameContext {
     public CURRENT_TIMESTAMP(): antlr.TerminalNode | null {
         return this.getToken(HeliosSQLParser.CURRENT_TIMESTAMP, 0);
     }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public EXCLUDE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.EXCLUDE, 0);
+    }
+    public FOLLOWING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.FOLLOWING, 0);
+    }
+    public GROUPS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.GROUPS, 0);
+    }
+    public OTHERS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OTHERS, 0);
+    }
+    public OVER(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OVER, 0);
+    }
+    public PARTITION(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PARTITION, 0);
+    }
+    public PRECEDING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PRECEDING, 0);
+    }
+    public RANGE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.RANGE, 0);
+    }
+    public ROWS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROWS, 0);
+    }
+    public TIES(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.TIES, 0);
+    }
+    public UNBOUNDED(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.UNBOUNDED, 0);
+    }
+    public WINDOW(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.WINDOW, 0);
+    }
     public get ruleIndex(): number {
         return HeliosSQLParser.RULE_anyName;
     }
@@ -12665,6 +13813,45 @@ export class IdentifierContext {
     public CURRENT_TIMESTAMP(): antlr.TerminalNode | null {
         return this.getToken(HeliosSQLParser.CURRENT_TIMESTAMP, 0);
     }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public EXCLUDE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.EXCLUDE, 0);
+    }
+    public FOLLOWING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.FOLLOWING, 0);
+    }
+    public GROUPS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.GROUPS, 0);
+    }
+    public OTHERS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OTHERS, 0);
+    }
+    public OVER(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OVER, 0);
+    }
+    public PARTITION(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PARTITION, 0);
+    }
+    public PRECEDING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PRECEDING, 0);
+    }
+    public RANGE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.RANGE, 0);
+    }
+    public ROWS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROWS, 0);
+    }
+    public TIES(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.TIES, 0);
+    }
+    public UNBOUNDED(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.UNBOUNDED, 0);
+    }
+    public WINDOW(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.WINDOW, 0);
+    }
     public get ruleIndex(): number {
         return HeliosSQLParser.RULE_identifier;
     }
@@ -12986,6 +14173,39 @@ export class ImplicitAliasContext {
     public CURRENT_TIMESTAMP(): antlr.TerminalNode | null {
         return this.getToken(HeliosSQLParser.CURRENT_TIMESTAMP, 0);
     }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public EXCLUDE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.EXCLUDE, 0);
+    }
+    public FOLLOWING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.FOLLOWING, 0);
+    }
+    public GROUPS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.GROUPS, 0);
+    }
+    public OTHERS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OTHERS, 0);
+    }
+    public PARTITION(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PARTITION, 0);
+    }
+    public PRECEDING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PRECEDING, 0);
+    }
+    public RANGE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.RANGE, 0);
+    }
+    public ROWS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROWS, 0);
+    }
+    public TIES(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.TIES, 0);
+    }
+    public UNBOUNDED(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.UNBOUNDED, 0);
+    }
     public get ruleIndex(): number {
         return HeliosSQLParser.RULE_implicitAlias;
     }
@@ -13304,6 +14524,39 @@ export class FunctionNameContext {
     public NATURAL(): antlr.TerminalNode | null {
         return this.getToken(HeliosSQLParser.NATURAL, 0);
     }
+    public CURRENT(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.CURRENT, 0);
+    }
+    public EXCLUDE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.EXCLUDE, 0);
+    }
+    public FOLLOWING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.FOLLOWING, 0);
+    }
+    public GROUPS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.GROUPS, 0);
+    }
+    public OTHERS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.OTHERS, 0);
+    }
+    public PARTITION(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PARTITION, 0);
+    }
+    public PRECEDING(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.PRECEDING, 0);
+    }
+    public RANGE(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.RANGE, 0);
+    }
+    public ROWS(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.ROWS, 0);
+    }
+    public TIES(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.TIES, 0);
+    }
+    public UNBOUNDED(): antlr.TerminalNode | null {
+        return this.getToken(HeliosSQLParser.UNBOUNDED, 0);
+    }
     public get ruleIndex(): number {
         return HeliosSQLParser.RULE_functionName;
     }
@@ -13387,6 +14640,13 @@ Object.setPrototypeOf(EqOperatorContext.prototype, antlr.ParserRuleContext.proto
 Object.setPrototypeOf(InTargetContext.prototype, antlr.ParserRuleContext.prototype);
 Object.setPrototypeOf(FunctionArgsContext.prototype, antlr.ParserRuleContext.prototype);
 Object.setPrototypeOf(FilterClauseContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(OverClauseContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(WindowDefnContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(WindowSpecContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(FrameSpecContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(FrameStartContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(FrameEndContext.prototype, antlr.ParserRuleContext.prototype);
+Object.setPrototypeOf(FrameExcludeContext.prototype, antlr.ParserRuleContext.prototype);
 Object.setPrototypeOf(QualifiedNameContext.prototype, antlr.ParserRuleContext.prototype);
 Object.setPrototypeOf(AnyNameContext.prototype, antlr.ParserRuleContext.prototype);
 Object.setPrototypeOf(IdentifierContext.prototype, antlr.ParserRuleContext.prototype);
