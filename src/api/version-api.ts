@@ -7,7 +7,7 @@ import { ReadOnlyBranchError } from '../errors/index.js';
 import type { SqlValue } from '../objects/index.js';
 import type { BranchInfo as RefBranchInfo } from '../refs/index.js';
 import { rootStatus, rowHistory, tableAt, tableDiff, rootObject, type SessionVersion, type VersionControl, type CommitRecord } from '../sql/index.js';
-import { toResultValue, type ResultValue } from './values.js';
+import { toResultValue, toSqlValue, type ResultValue } from './values.js';
 import type { Row } from './statement.js';
 
 export interface BranchInfo {
@@ -300,8 +300,14 @@ export class VersionApi {
     const head = o.ref === undefined ? sv.currentCommit() : (await vc.refs.resolve(o.ref)).commit;
     const h = rowHistory(vc.ns, vc.schemas, vc.refs, head, table, vc.pruned);
     const names = h.columns.map((c) => c.name);
+    // `where` on the leading primary-key column is pushed into the walk (only those keys are
+    // probed per version); every entry is still checked on the rows below.
+    const filter = Object.entries(o.where ?? {}).flatMap(([k, v]) => {
+      const c = h.columns.find((x) => x.name === k);
+      return c === undefined || v === null || v === undefined ? [] : [{ tag: c.tag, values: [toSqlValue(v, `where.${k}`)] }];
+    });
     const out: HistoryRow[] = [];
-    for (const r of h.rows()) {
+    for (const r of h.rows(filter)) {
       const row = toRow(names, r, 7);
       if (!matches(row, o.where)) continue;
       out.push({

@@ -279,3 +279,20 @@ describe('history key pushdown', () => {
     );
   });
 });
+
+describe('db.history(table, { where })', () => {
+  it('gives the rows of the unfiltered history that match, in order (key pushed down, other columns filtered)', async () => {
+    const db = await mk();
+    await db.exec('CREATE TABLE acct (id INTEGER PRIMARY KEY, owner TEXT, balance INTEGER)');
+    for (let i = 1; i <= 6; i++) await db.run('INSERT INTO acct VALUES (?, ?, ?)', [i, `o${i % 2}`, i * 10]);
+    for (let r = 0; r < 5; r++) await db.run('UPDATE acct SET balance = balance + 1 WHERE id IN (2, 3, 5)');
+    await db.run('DELETE FROM acct WHERE id = 3');
+    await db.run("INSERT INTO acct VALUES (3, 'back', 0)");
+    const all = await db.history('acct');
+    for (const where of [{ id: 3 }, { id: 2, owner: 'o0' }, { id: 4 }, { owner: 'o1' }, { id: 99 }]) {
+      const expected = all.filter((h) => Object.entries(where).every(([k, v]) => h.row[k] === v));
+      expect(await db.history('acct', { where })).toEqual(expected);
+    }
+    expect((await db.history('acct', { where: { id: 3 } })).map((h) => h.change)).toEqual(['added', 'removed', 'modified', 'modified', 'modified', 'modified', 'modified', 'added']);
+  });
+});
