@@ -3,25 +3,12 @@
  * import --prune`) run as the real binary, and the transfer progress bar the sync commands
  * share (bundle create / import and clone use it like fetch and push).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { ensureBuilt, hdb, tempDir } from '../cli/helpers.js';
+import { cliWorkspace } from '../cli/helpers.js';
 import { transferProgress } from '../../cli/commands/remote.js';
 
-let dir: string;
-beforeAll(async () => {
-  await ensureBuilt();
-  dir = tempDir('hdb-sync-tags-');
-}, 240_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ok(args: string[]): Promise<string> {
-  const r = await hdb(dir, args);
-  expect(r.stderr.includes('error:') ? r.stderr : '').toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
+const { ok, run } = cliWorkspace('hdb-sync-tags-');
 
 describe('sync commands: tags and prune', () => {
   it('push --tags, fetch --tags --prune, and a refused tag move', async () => {
@@ -41,7 +28,7 @@ describe('sync commands: tags and prune', () => {
     // Moving v1 locally and pushing it again is refused unless --force.
     await ok(['--db', 'node', 'tag', '-d', 'v1']);
     await ok(['--db', 'node', 'tag', 'v1', 'main~1']);
-    const refused = await hdb(dir, ['--db', 'node', 'push', '--tags']);
+    const refused = await run(['--db', 'node', 'push', '--tags']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('NON_FAST_FORWARD');
     expect(refused.stderr).toContain('tags never move');
