@@ -32,15 +32,17 @@ export function register(program: Command, ctx: CliContext): void {
         const failures: string[] = [];
         const section = (title: string) => ctx.print(`\n${ctx.paint('magenta', `## ${title}`)}\n`);
         const say = (text: string) => ctx.print(ctx.paint('dim', `# ${text}`));
-        const step = async (...args: string[]) => {
+        /** Run one command; `expect` is the exit code it should end with (1: a step that stops on purpose). */
+        const stepExpecting = async (expect: number, ...args: string[]) => {
           const shown = args[0] === 'init' ? ['init'] : args;
           ctx.print(`${ctx.paint('green', '$')} ${ctx.paint('bold', ['heliosdb-nano', ...shown].map(shellQuote).join(' '))}`);
           const code = await run(args[0] === 'init' ? [...(ctx.opts.color === false ? ['--no-color'] : []), ...args] : ['--db', home, ...(ctx.opts.color === false ? ['--no-color'] : []), ...args]);
-          if (code !== 0) failures.push(args.join(' '));
+          if (code !== expect) failures.push(args.join(' '));
           ctx.print('');
           if (pause) await new Promise((r) => setTimeout(r, pause));
           return code;
         };
+        const step = (...args: string[]) => stepExpecting(0, ...args);
         const peek = async <T>(sql: string): Promise<T | undefined> => {
           const d = await open(db);
           try {
@@ -88,7 +90,8 @@ export function register(program: Command, ctx: CliContext): void {
           await step('branch', 'create', 'discount');
           await step('sql', '--branch', 'discount', '-q', "UPDATE prices SET price = 0.99 WHERE sku = 'apple'");
           await step('sql', '-q', "UPDATE prices SET price = 1.25 WHERE sku = 'apple'");
-          await step('merge', 'discount');
+          say('both branches changed the apple price: the merge stops (exit code 1) and lists the conflict');
+          await stepExpecting(1, 'merge', 'discount');
           await step('conflicts');
           await step('conflicts', 'resolve', '--theirs');
           await step('merge', '--continue');
@@ -97,6 +100,7 @@ export function register(program: Command, ctx: CliContext): void {
           await step('log', '--graph', '--oneline');
           ctx.print(ctx.paint('bold', 'Done.') + (failures.length ? ` ${failures.length} step(s) reported an error: ${failures.map((f) => `'${f}'`).join(', ')}` : ' Every step succeeded.'));
           if (o.keep) ctx.print(`The database is kept in ${home} (try: heliosdb-nano ${home})`);
+          if (failures.length > 0) throw new CliError(`the demo did not go as written: ${failures.length} step(s) ended unexpectedly`);
         } finally {
           if (!o.keep) rmSync(home, { recursive: true, force: true });
         }
