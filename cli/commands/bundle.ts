@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { printRefUpdates, transferProgress, transferText } from './remote.js';
+import { reportFetch, transferProgress, transferText } from './remote.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const bundle = program
@@ -49,12 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
           try {
             const r = await db.bundle.import(resolve(ctx.cwd, file), { as: o.as, prune: o.prune === true, onProgress: bar.onProgress });
             bar.stop();
-            if (ctx.json) ctx.printJson(r);
-            else {
-              printRefUpdates(ctx, r);
-              ctx.note(transferText(r));
-            }
-            if (r.rejected.length > 0) process.exitCode = 1;
+            reportFetch(ctx, r);
           } finally {
             bar.stop();
           }

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { printRefUpdates, transferProgress, transferText } from './remote.js';
+import { reportFetch, transferProgress } from './remote.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -25,13 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
             const token = o.token ?? process.env.HELIOSDB_TOKEN;
             const r = await db.fetch(remote, branches.length > 0 ? branches : undefined, { onProgress: bar.onProgress, tags: o.tags === true, prune: o.prune === true, ...(token ? { token } : {}) });
             bar.stop();
-            if (ctx.json) ctx.printJson(r);
-            else {
-              printRefUpdates(ctx, r);
-              ctx.note(transferText(r));
-            }
-            // Like git: a tag that would clobber a local one fails the command.
-            if (r.rejected.length > 0) process.exitCode = 1;
+            reportFetch(ctx, r);
           } finally {
             bar.stop();
           }

@@ -39,6 +39,19 @@ export function printRefUpdates(ctx: CliContext, r: FetchResult): void {
 }
 
 /** Human text for a transfer. */
+/**
+ * What fetch and bundle import print: the result as JSON, or the ref updates and transfer
+ * figures. Like git, a tag that would clobber a local one fails the command (exit code 1).
+ */
+export function reportFetch(ctx: CliContext, r: FetchResult): void {
+  if (ctx.json) ctx.printJson(r);
+  else {
+    printRefUpdates(ctx, r);
+    ctx.note(transferText(r));
+  }
+  if (r.rejected.length > 0) process.exitCode = 1;
+}
+
 export function transferText(s: { chunks: number; bytes: number; skipped: number; elapsedMs: number }): string {
   const mb = s.bytes / 1e6;
   const rate = s.elapsedMs > 0 ? mb / (s.elapsedMs / 1000) : 0;
@@ -46,19 +59,18 @@ export function transferText(s: { chunks: number; bytes: number; skipped: number
 }
 
 export function register(program: Command, ctx: CliContext): void {
+  const listRemotes = ctx.action(async () => {
+    await ctx.withDb(async (db) => {
+      const list = await db.remotes.list();
+      if (ctx.json) ctx.printJson(list);
+      else for (const r of list) ctx.print(`${r.name}\t${r.url}`);
+    });
+  });
   const remote = program
     .command('remote')
     .description('list, add or remove remotes (database folders, http:// servers, .car bundles)')
     .addHelpText('after', '\nExamples:\n  $ heliosdb-nano remote add origin http://127.0.0.1:7070\n  $ heliosdb-nano remote add usb /media/stick/edge.car\n  $ heliosdb-nano remote\n  $ heliosdb-nano remote remove usb')
-    .action(
-      ctx.action(async () => {
-        await ctx.withDb(async (db) => {
-          const list = await db.remotes.list();
-          if (ctx.json) ctx.printJson(list);
-          else for (const r of list) ctx.print(`${r.name}\t${r.url}`);
-        });
-      }),
-    );
+    .action(listRemotes);
   remote
     .command('add')
     .description('add a remote')
@@ -90,13 +102,5 @@ export function register(program: Command, ctx: CliContext): void {
   remote
     .command('list')
     .description('list remotes')
-    .action(
-      ctx.action(async () => {
-        await ctx.withDb(async (db) => {
-          const list = await db.remotes.list();
-          if (ctx.json) ctx.printJson(list);
-          else for (const r of list) ctx.print(`${r.name}\t${r.url}`);
-        });
-      }),
-    );
+    .action(listRemotes);
 }

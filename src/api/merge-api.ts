@@ -5,7 +5,7 @@
  * is its branch's. Values come back as plain objects (rows as column → value).
  */
 import type { SqlValue } from '../objects/index.js';
-import type { MergeOutcome as MergeResult, SessionVersion } from '../sql/index.js';
+import type { MergeOutcome as MergeResult, SchemaConflictRecord as SchemaConflictInfo, SessionVersion } from '../sql/index.js';
 import { toResultValue } from './values.js';
 import type { Row } from './statement.js';
 
@@ -49,15 +49,8 @@ export interface RowConflictInfo {
   columns: string[];
 }
 
-export interface SchemaConflictInfo {
-  table: string;
-  kind: string;
-  column?: string;
-  base?: string;
-  ours?: string;
-  theirs?: string;
-  message: string;
-}
+/** One schema conflict of the merge in progress (table, kind, the three definitions, message). */
+export type { SchemaConflictRecord as SchemaConflictInfo } from '../sql/index.js';
 
 export interface ConstraintViolationInfo {
   table: string;

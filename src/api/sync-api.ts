@@ -254,15 +254,12 @@ class BasisSink implements ChunkSink {
 
 /**
  * The local store as a transfer's destination under a GC hold: while a collection runs, a chunk
- * counts as present only when the collection will not sweep it (see `WriteBarrier.trusts`).
+ * counts as present only when the collection will not sweep it (see `WriteBarrier.hasManyTrusted`).
  */
 function gcSafeSink(store: ChunkStore): ChunkSink {
   const barrier = WriteBarrier.install(store);
   return {
-    async hasMany(cids: readonly CID[]): Promise<boolean[]> {
-      const r = await store.hasMany(cids);
-      return r.map((h, i) => h && barrier.trusts(cidKey(cids[i] as CID)));
-    },
+    hasMany: (cids) => barrier.hasManyTrusted(cids),
     putMany: (chunks) => store.putMany(chunks),
   };
 }

@@ -10,13 +10,14 @@
  *
  * Outside a collection the wrapper only counts bytes written (what triggers automatic GC).
  *
- * Transfers (sync fetch, bundle import, a push received by the server) write chunks long before a ref reaches them and skip
- * subtrees the store already has — chunks a running collection may be about to sweep. They
- * run under `hold` / `acquire`: a collection does not start while one is held (it waits for them), and a
- * transfer does not start while a collection waits to start. A transfer that starts while a
- * collection runs does not wait (a writer holding a lock GC's quiesce needs may be behind it):
- * its writes are protected like any other, and its has-checks go through `trusts`, which
- * counts a stored chunk as present only when written since the collection began.
+ * Transfers (sync fetch, bundle import, a push received by the server) write chunks long
+ * before a ref reaches them and skip subtrees the store already has — chunks a running
+ * collection may be about to sweep. They run under `hold` / `acquire`: a collection does not
+ * start while one is held (it waits for them), and a transfer does not start while a
+ * collection waits to start. A transfer that starts while a collection runs does not wait (a
+ * writer holding a lock GC's quiesce needs may be behind it): its writes are protected like
+ * any other, and its has-checks go through `hasManyTrusted`, which counts a stored chunk as
+ * present only when written since the collection began.
  */
 import { cidKey, type CID } from '../hash/index.js';
 import type { Chunk, ChunkStore } from '../store/index.js';
@@ -104,12 +105,13 @@ export class WriteBarrier {
   }
 
   /**
-   * True when a stored chunk may be counted as present by a transfer's has-check: always
-   * outside a collection; during one, only when written since it began (anything else may be
-   * about to be swept).
+   * The store's `hasMany` as a transfer's has-check may count it: as it is outside a
+   * collection; during one, a stored chunk counts only when written since it began (anything
+   * else may be about to be swept).
    */
-  trusts(key: string): boolean {
-    return !this.active || this.written.has(key);
+  async hasManyTrusted(cids: readonly CID[]): Promise<boolean[]> {
+    const has = await this.store.hasMany(cids);
+    return this.active ? has.map((h, i) => h && this.written.has(cidKey(cids[i] as CID))) : has;
   }
 
   /** A collection is about to start: wait for the transfers under `hold` (new ones wait for it). */

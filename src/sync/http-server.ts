@@ -12,7 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { bytesMatchCid, cidKey, type CID } from '../hash/index.js';
+import { bytesMatchCid, cidKey } from '../hash/index.js';
 import { ChunkMismatchError, HeliosError } from '../errors/index.js';
 import type { ChunkStore } from '../store/index.js';
 import { WriteBarrier } from '../gc/index.js';
@@ -182,9 +182,9 @@ export function startSyncServer(host: SyncHost, options: ServeOptions = {}): Pro
     switch (path) {
       case '/has': {
         const cids = decodeCidList(body);
-        const has = await host.chunks.hasMany(cids);
+        const has = await barrier.hasManyTrusted(cids);
         const out = new Uint8Array(has.length);
-        for (let i = 0; i < has.length; i++) out[i] = has[i] && barrier.trusts(cidKey(cids[i] as CID)) ? 1 : 0;
+        for (let i = 0; i < has.length; i++) out[i] = has[i] ? 1 : 0;
         send(res, 200, out, 'application/octet-stream');
         return;
       }

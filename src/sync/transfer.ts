@@ -120,19 +120,7 @@ class Walker {
       this.state.set(k, ACTIVE);
       fresh.push(c);
     }
-    const need: CID[] = this.o.destEmpty ? fresh : [];
-    for (let i = 0; !this.o.destEmpty && i < fresh.length; i += this.batch) {
-      this.check();
-      const part = fresh.slice(i, i + this.batch);
-      const has = await this.o.dest.hasMany(part);
-      for (let j = 0; j < part.length; j++) {
-        const c = part[j] as CID;
-        if (has[j]) {
-          this.result.skipped++;
-          this.state.set(cidKey(c), DONE);
-        } else need.push(c);
-      }
-    }
+    const need = await this.lacking(fresh);
     const out: Pending[] = [];
     // Up to READS_IN_FLIGHT read requests at once (latency of remote sources overlaps).
     const parts: CID[][] = [];
@@ -247,14 +235,7 @@ class Walker {
       this.check();
       // 1. Where the walk would start: what the destination has is done (the source may not
       //    even hold it, e.g. a thin bundle).
-      const hasStart = this.o.destEmpty ? frontier.map(() => false) : await this.hasAll(frontier);
-      const start: CID[] = [];
-      frontier.forEach((c, i) => {
-        if (hasStart[i]) {
-          this.result.skipped++;
-          this.state.set(cidKey(c), DONE);
-        } else start.push(c);
-      });
+      const start = await this.lacking(frontier);
       if (start.length === 0) break;
       // 2. Read a wave of commits from there.
       let chunks: Chunk[] | undefined;
@@ -275,20 +256,12 @@ class Walker {
       // 3. Which of the wave's further commits the destination has (the start ones it lacks).
       const startKeys = new Set(start.map((c) => cidKey(c)));
       const further = fresh.filter((c) => !startKeys.has(cidKey(c.cid)));
-      const hasFurther = this.o.destEmpty ? further.map(() => false) : await this.hasAll(further.map((c) => c.cid));
-      const present = new Set<string>();
-      further.forEach((c, i) => {
-        if (hasFurther[i]) present.add(cidKey(c.cid));
-      });
+      await this.lacking(further.map((c) => c.cid));
       const next: CID[] = [...left];
       let missing = 0;
       for (const c of fresh) {
         const k = cidKey(c.cid);
-        if (present.has(k)) {
-          this.result.skipped++;
-          this.state.set(k, DONE);
-          continue;
-        }
+        if (this.state.get(k) === DONE) continue;
         missing++;
         const commit = tryDecodeCommit(c.bytes);
         if (commit === undefined) {
@@ -312,12 +285,23 @@ class Walker {
     return { commits, others };
   }
 
-  /** `dest.hasMany` in batches. */
-  private async hasAll(cids: readonly CID[]): Promise<boolean[]> {
-    const out: boolean[] = [];
+  /**
+   * Of `cids`, those the destination lacks (asked in batches); the ones it has are DONE, each a
+   * skipped subtree.
+   */
+  private async lacking(cids: readonly CID[]): Promise<CID[]> {
+    if (this.o.destEmpty) return [...cids];
+    const out: CID[] = [];
     for (let i = 0; i < cids.length; i += this.batch) {
       this.check();
-      out.push(...(await this.o.dest.hasMany(cids.slice(i, i + this.batch))));
+      const part = cids.slice(i, i + this.batch);
+      const has = await this.o.dest.hasMany(part);
+      part.forEach((c, j) => {
+        if (has[j]) {
+          this.result.skipped++;
+          this.state.set(cidKey(c), DONE);
+        } else out.push(c);
+      });
     }
     return out;
   }

@@ -13,6 +13,8 @@ import {
   decodeRootObject,
   decodeTableObject,
   decodeTableSchema,
+  encodeTableObject,
+  encodeTableSchema,
   type NodeStore,
   type Tree,
   type TriggerObject,
@@ -78,6 +80,25 @@ export class SchemaCache {
   remember(cid: CID, info: TableInfo): void {
     this.map.set(cidKey(cid), { info, text: cid.toString() });
   }
+}
+
+/**
+ * `ts` with its table object written (pending chunks in `ns`): editors flushed, the schema
+ * encoded if it changed (and remembered in `cache`), then the table object. A state that
+ * already has its table object is returned as it is.
+ */
+export function storedTable(ns: NodeStore, cache: SchemaCache, ts: TableState): TableState {
+  if (ts.tableCid !== undefined) return ts;
+  const trees = ts.flush();
+  let schemaCid = ts.schemaCid;
+  if (!schemaCid) {
+    schemaCid = ns.putBytes(encodeTableSchema(ts.info.schema));
+    cache.remember(schemaCid, ts.info);
+  }
+  const indexes: Record<string, CID> = {};
+  for (const [k, t] of trees.indexes) indexes[k] = t.root;
+  const tableCid = ns.putBytes(encodeTableObject({ schema: schemaCid, rows: trees.rows.root, indexes, autoIncrement: ts.autoIncrement }));
+  return new TableState(ts.info, trees.rows, trees.indexes, ts.autoIncrement, schemaCid, tableCid);
 }
 
 export class Catalog implements SchemaSource, TxnAccess {

@@ -14,15 +14,13 @@ import { SqlError } from '../../errors/index.js';
 import type { CID } from '../../hash/index.js';
 import {
   encodeRootObject,
-  encodeTableObject,
-  encodeTableSchema,
   ProllyTree,
   type NodeStore,
   type TableSchema,
   type TriggerObject,
   type ViewObject,
 } from '../../objects/index.js';
-import { Catalog, schemaRows, type SchemaCache, type SchemaSource } from '../catalog/catalog.js';
+import { Catalog, schemaRows, storedTable, type SchemaCache, type SchemaSource } from '../catalog/catalog.js';
 import type { TxnAccess } from '../exec/env.js';
 import type { Row } from '../exec/types.js';
 import { TableInfo } from '../storage/table-info.js';
@@ -238,19 +236,7 @@ export class Transaction implements TxnAccess, SchemaSource {
     const committed = new Map<string, TableState>();
     const keyParts: string[] = [];
     for (const [key, ts] of tables) {
-      let state = ts;
-      if (ts.tableCid === undefined) {
-        const trees = ts.flush();
-        let schemaCid = ts.schemaCid;
-        if (!schemaCid) {
-          schemaCid = this.ns.putBytes(encodeTableSchema(ts.info.schema));
-          cache.remember(schemaCid, ts.info);
-        }
-        const indexes: Record<string, CID> = {};
-        for (const [k, t] of trees.indexes) indexes[k] = t.root;
-        const tableCid = this.ns.putBytes(encodeTableObject({ schema: schemaCid, rows: trees.rows.root, indexes, autoIncrement: ts.autoIncrement }));
-        state = new TableState(ts.info, trees.rows, trees.indexes, ts.autoIncrement, schemaCid, tableCid);
-      }
+      const state = storedTable(this.ns, cache, ts);
       rootTables[key] = state.tableCid!;
       committed.set(key, state);
       keyParts.push(`${key}=${state.schemaCid!.toString()}`);

@@ -12,7 +12,7 @@ import type { SqlValue } from '../../objects/index.js';
 import { compareValues, type Collation } from '../values/index.js';
 import type { Eval, Pred } from './compile-expr.js';
 import { rowComparator, type SortKey } from './operators.js';
-import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
+import { line, pullMaterialized, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
 import { rowKey, valueKey } from './value-key.js';
 
 export interface AggregateImpl {
@@ -149,12 +149,7 @@ export class AggregateNode implements PlanNode {
   }
 
   open(): Pull {
-    let out: Row[] | undefined;
-    let i = 0;
-    return () => {
-      if (!out) out = this.run();
-      return i < out.length ? out[i++] : undefined;
-    };
+    return pullMaterialized(() => this.run());
   }
 
   private run(): Row[] {

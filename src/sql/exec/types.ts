@@ -13,6 +13,16 @@ import type { Affinity, Collation } from '../values/index.js';
 export type Row = SqlValue[];
 export type Pull = () => Row | undefined;
 
+/** A `Pull` over the rows `run` materializes on the first pull (blocking operators: aggregate, window). */
+export function pullMaterialized(run: () => Row[]): Pull {
+  let out: Row[] | undefined;
+  let i = 0;
+  return () => {
+    out ??= run();
+    return i < out.length ? out[i++] : undefined;
+  };
+}
+
 /** Metadata of one output column of a plan node. */
 export interface ColumnMeta {
   name: string;

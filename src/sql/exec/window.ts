@@ -25,7 +25,7 @@ import { add, compareValues, realValue, sub, textNumericAffinity, type Collation
 import type { AggregateImpl } from './aggregate.js';
 import type { Eval, Pred } from './compile-expr.js';
 import type { WinFnKind } from '../planner/bound.js';
-import { line, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
+import { line, pullMaterialized, type ColumnMeta, type ExplainLine, type PlanNode, type Pull, type Row } from './types.js';
 
 export type WinBound =
   | { kind: 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' }
@@ -106,12 +106,7 @@ export class WindowNode implements PlanNode {
   }
 
   open(): Pull {
-    let out: Row[] | undefined;
-    let i = 0;
-    return () => {
-      if (!out) out = this.run();
-      return i < out.length ? out[i++] : undefined;
-    };
+    return pullMaterialized(() => this.run());
   }
 
   private run(): Row[] {

@@ -7,7 +7,7 @@
  */
 import * as dagCbor from '@ipld/dag-cbor';
 import { DecodeError } from '../../../errors/index.js';
-import type { ChangeKind, ConflictReason, RowConflict } from '../../../merge/index.js';
+import type { ChangeKind, ConflictReason, RowConflict, SchemaConflict } from '../../../merge/index.js';
 
 /** One data conflict, on one row of one table (the row merge's conflict, minus JSON key paths). */
 export interface DataConflict extends Omit<RowConflict, 'jsonPaths'> {
@@ -15,16 +15,8 @@ export interface DataConflict extends Omit<RowConflict, 'jsonPaths'> {
   table: string;
 }
 
-/** One schema conflict (incompatible concurrent changes of one table's definition). */
-export interface SchemaConflictRecord {
-  table: string;
-  kind: string;
-  column?: string;
-  base?: string;
-  ours?: string;
-  theirs?: string;
-  message: string;
-}
+/** One schema conflict (incompatible concurrent changes of one table's definition): the schema merge's record. */
+export type SchemaConflictRecord = SchemaConflict;
 
 export type ViolationKind = 'unique' | 'foreign_key' | 'not_null' | 'check';
 

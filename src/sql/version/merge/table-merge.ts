@@ -25,8 +25,6 @@ import {
   encodeKeylessValue,
   encodeRow,
   encodeRootObject,
-  encodeTableObject,
-  encodeTableSchema,
   keylessKey,
   type NodeStore,
   type SqlValue,
@@ -37,7 +35,7 @@ import {
   type ViewObject,
 } from '../../../objects/index.js';
 import { columnDefText, diffRows, mergeRows, type MergeStrategy } from '../../../merge/index.js';
-import { Catalog, type SchemaCache } from '../../catalog/catalog.js';
+import { Catalog, storedTable, type SchemaCache } from '../../catalog/catalog.js';
 import { updateDerived, type RowChangeBytes } from '../../storage/derived.js';
 import { coerceValue } from '../../engine/coerce.js';
 import { TableInfo } from '../../storage/table-info.js';
@@ -471,19 +469,7 @@ export function buildRoot(
   const committed = new Map<string, TableState>();
   const parts: string[] = [];
   for (const [key, ts] of tables) {
-    let state = ts;
-    if (ts.tableCid === undefined) {
-      const trees = ts.flush();
-      let schemaCid = ts.schemaCid;
-      if (!schemaCid) {
-        schemaCid = ns.putBytes(encodeTableSchema(ts.info.schema));
-        cache.remember(schemaCid, ts.info);
-      }
-      const indexes: Record<string, CID> = {};
-      for (const [k, t] of trees.indexes) indexes[k] = t.root;
-      const tableCid = ns.putBytes(encodeTableObject({ schema: schemaCid, rows: trees.rows.root, indexes, autoIncrement: ts.autoIncrement }));
-      state = new TableState(ts.info, trees.rows, trees.indexes, ts.autoIncrement, schemaCid, tableCid);
-    }
+    const state = storedTable(ns, cache, ts);
     rootTables[key] = state.tableCid!;
     committed.set(key, state);
     parts.push(`${key}=${cache.get(ns, state.schemaCid!).text}`);
